@@ -1,0 +1,61 @@
+# The developer entry points. `make test` is exactly what CI runs (.ci/run).
+SHELL      := /bin/bash
+GO         ?= go
+BIN        := bin
+FUZZTIME   ?= 3s
+LONGFUZZ   ?= 5m
+# Packages with concurrency: run again under the race detector.
+RACE_PKGS  ?= ./db/... ./server/... ./vm/... ./pack/... ./ingest/... ./auth/...
+LDFLAGS    := -s -w
+
+.PHONY: all build test unit race fuzz-smoke fuzz bench lint clean run image deploy-test
+
+all: build
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/sdb ./cmd/sdb
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/snellerd ./cmd/snellerd
+
+# Everything CI runs.
+test: build unit race fuzz-smoke deploy-test
+
+unit:
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+	SNELLER_NOASM=1 $(GO) test -count=1 -tags purego ./vm/... ./ion/...
+
+race:
+	@pkgs=$$($(GO) list $(RACE_PKGS) 2>/dev/null); \
+	if [ -n "$$pkgs" ]; then $(GO) test -count=1 -race -short $$pkgs; fi
+
+# A few seconds of every fuzz target (found with `go test -list`).
+fuzz-smoke:
+	@FUZZTIME=$(FUZZTIME) ./scripts/fuzz.sh
+
+# Long fuzzing, not in CI.
+fuzz:
+	@FUZZTIME=$(LONGFUZZ) ./scripts/fuzz.sh
+
+deploy-test:
+	@if [ -f deploy/test/go.mod ]; then cd deploy/test && $(GO) test -count=1 ./...; fi
+
+bench:
+	./scripts/bench.sh
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	@if $(GO) run -modfile=tools/go.mod honnef.co/go/tools/cmd/staticcheck -version >/dev/null 2>&1; then \
+		$(GO) run -modfile=tools/go.mod honnef.co/go/tools/cmd/staticcheck ./...; \
+	else echo "staticcheck unavailable; skipped"; fi
+
+run: build
+	./scripts/run.sh
+
+image:
+	docker build --target snellerd -t sneller/snellerd:dev .
+	docker build --target sdb -t sneller/sdb:dev .
+
+clean:
+	rm -rf $(BIN) run .bench
+	$(GO) clean -testcache

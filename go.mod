@@ -1,0 +1,3 @@
+module github.com/sneller-re/sneller
+
+go 1.26
