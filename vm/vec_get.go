@@ -1,0 +1,102 @@
+package vm
+
+// Get returns row i as a boxed Value (MISSING when the row is in no lane). This is the generic,
+// per-row view used off the vectorised path; strings share the Vec's bytes.
+func (v *Vec) Get(i int) Value {
+	switch {
+	case v.Ints.Get(i):
+		return Int(v.I[i])
+	case v.Strs.Get(i):
+		return Bytes(v.S.Get(i))
+	case v.Floats.Get(i):
+		return Float(v.F[i])
+	case v.Times.Get(i):
+		return Time(v.T[i])
+	case v.Bools.Get(i):
+		return Bool(v.BoolV.Get(i))
+	case v.Nulls.Get(i):
+		return Null()
+	case v.Boxed.Get(i):
+		return v.B[i]
+	case v.Ions.Get(i):
+		val, err := DecodeIon(v.X.Get(i), v.X.Symtab)
+		if err != nil {
+			return Missing()
+		}
+		return val
+	case v.Structs.Get(i):
+		return v.structAt(i)
+	}
+	return Missing()
+}
+
+// structAt assembles the struct at row i from the field columns.
+func (v *Vec) structAt(i int) Value {
+	if v.Fields == nil {
+		return Struct(nil)
+	}
+	names := v.Fields.Names()
+	fields := make([]Field, 0, len(names))
+	for _, name := range names {
+		col, err := v.Fields.Field(name)
+		if err != nil || col == nil {
+			continue
+		}
+		if x := col.Get(i); x.k != KMissing {
+			fields = append(fields, Field{Name: name, Value: x})
+		}
+	}
+	return Value{k: KStruct, c: &composite{fields: fields}}
+}
+
+// Single reports whether every row of sel lies in one lane l, returning it.
+func (v *Vec) Single(sel Bitmap) (Lane, bool) {
+	var only Lane
+	count := 0
+	check := func(b Bitmap, l Lane) {
+		if Intersects(b, sel) {
+			only = l
+			count++
+		}
+	}
+	check(v.Nulls, LNull)
+	check(v.Bools, LBool)
+	check(v.Ints, LInt)
+	check(v.Floats, LFloat)
+	check(v.Times, LTime)
+	check(v.Strs, LStr)
+	check(v.Ions, LIon)
+	check(v.Structs, LStruct)
+	check(v.Boxed, LBoxed)
+	if count != 1 {
+		return 0, false
+	}
+	// every selected row must be in that lane (none missing)
+	var lb Bitmap
+	switch only {
+	case LNull:
+		lb = v.Nulls
+	case LBool:
+		lb = v.Bools
+	case LInt:
+		lb = v.Ints
+	case LFloat:
+		lb = v.Floats
+	case LTime:
+		lb = v.Times
+	case LStr:
+		lb = v.Strs
+	case LIon:
+		lb = v.Ions
+	case LStruct:
+		lb = v.Structs
+	case LBoxed:
+		lb = v.Boxed
+	}
+	for w := range sel {
+		if sel[w]&^lb.wordAt(w) != 0 {
+			return 0, false
+		}
+	}
+	return only, true
+}
