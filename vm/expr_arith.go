@@ -34,7 +34,9 @@ type Arith struct {
 	L, R Expr
 }
 
-func (e *Arith) String() string { return "(" + e.L.String() + " " + e.Op.String() + " " + e.R.String() + ")" }
+func (e *Arith) String() string {
+	return "(" + e.L.String() + " " + e.Op.String() + " " + e.R.String() + ")"
+}
 
 // ArithValues is the generic implementation.
 func ArithValues(op ArithOp, a, b Value) Value {

@@ -11,7 +11,9 @@ type Cmp struct {
 	L, R Expr
 }
 
-func (e *Cmp) String() string { return "(" + e.L.String() + " " + e.Op.String() + " " + e.R.String() + ")" }
+func (e *Cmp) String() string {
+	return "(" + e.L.String() + " " + e.Op.String() + " " + e.R.String() + ")"
+}
 
 // CompareValues is the generic comparison of two boxed values.
 func CompareValues(op CmpOp, a, b Value) Value {

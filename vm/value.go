@@ -56,14 +56,14 @@ type composite struct {
 
 // Constructors.
 
-func Missing() Value          { return Value{} }
-func Null() Value             { return Value{k: KNull} }
-func Int(i int64) Value       { return Value{k: KInt, n: uint64(i)} }
-func Float(f float64) Value   { return Value{k: KFloat, n: math.Float64bits(f)} }
-func Time(us int64) Value     { return Value{k: KTime, n: uint64(us)} }
-func String(s string) Value   { return Value{k: KString, b: []byte(s)} }
-func Bytes(b []byte) Value    { return Value{k: KString, b: b} }
-func Other(ion []byte) Value  { return Value{k: KOther, b: ion} }
+func Missing() Value           { return Value{} }
+func Null() Value              { return Value{k: KNull} }
+func Int(i int64) Value        { return Value{k: KInt, n: uint64(i)} }
+func Float(f float64) Value    { return Value{k: KFloat, n: math.Float64bits(f)} }
+func Time(us int64) Value      { return Value{k: KTime, n: uint64(us)} }
+func String(s string) Value    { return Value{k: KString, b: []byte(s)} }
+func Bytes(b []byte) Value     { return Value{k: KString, b: b} }
+func Other(ion []byte) Value   { return Value{k: KOther, b: ion} }
 func List(items []Value) Value { return Value{k: KList, c: &composite{list: items}} }
 
 // Struct builds a struct Value; fields whose value is MISSING are dropped.
@@ -89,19 +89,19 @@ func TimeOf(t time.Time) Value { return Time(t.UnixMicro()) }
 
 // Accessors. Each is meaningful only for its kind.
 
-func (v Value) Kind() Kind          { return v.k }
-func (v Value) IsMissing() bool     { return v.k == KMissing }
-func (v Value) IsNull() bool        { return v.k == KNull }
-func (v Value) Bool() bool          { return v.n != 0 }
-func (v Value) Int() int64          { return int64(v.n) }
-func (v Value) Float() float64      { return math.Float64frombits(v.n) }
-func (v Value) Micros() int64       { return int64(v.n) }
-func (v Value) Time() time.Time     { return time.UnixMicro(int64(v.n)).UTC() }
-func (v Value) Str() []byte         { return v.b }
-func (v Value) String() string      { return string(v.b) }
-func (v Value) Ion() []byte         { return v.b }
-func (v Value) IsNumber() bool      { return v.k == KInt || v.k == KFloat }
-func (v Value) IsTrue() bool        { return v.k == KBool && v.n != 0 }
+func (v Value) Kind() Kind      { return v.k }
+func (v Value) IsMissing() bool { return v.k == KMissing }
+func (v Value) IsNull() bool    { return v.k == KNull }
+func (v Value) Bool() bool      { return v.n != 0 }
+func (v Value) Int() int64      { return int64(v.n) }
+func (v Value) Float() float64  { return math.Float64frombits(v.n) }
+func (v Value) Micros() int64   { return int64(v.n) }
+func (v Value) Time() time.Time { return time.UnixMicro(int64(v.n)).UTC() }
+func (v Value) Str() []byte     { return v.b }
+func (v Value) String() string  { return string(v.b) }
+func (v Value) Ion() []byte     { return v.b }
+func (v Value) IsNumber() bool  { return v.k == KInt || v.k == KFloat }
+func (v Value) IsTrue() bool    { return v.k == KBool && v.n != 0 }
 
 // List returns the elements of a list value.
 func (v Value) List() []Value {

@@ -23,23 +23,23 @@ package vm
 type Vec struct {
 	N int
 
-	Nulls  Bitmap
-	Bools  Bitmap
-	BoolV  Bitmap
-	Ints   Bitmap
-	I      []int64
-	Floats Bitmap
-	F      []float64
-	Times  Bitmap
-	T      []int64
-	Strs   Bitmap
-	S      Strings
-	Ions   Bitmap
-	X      IonLane
+	Nulls   Bitmap
+	Bools   Bitmap
+	BoolV   Bitmap
+	Ints    Bitmap
+	I       []int64
+	Floats  Bitmap
+	F       []float64
+	Times   Bitmap
+	T       []int64
+	Strs    Bitmap
+	S       Strings
+	Ions    Bitmap
+	X       IonLane
 	Structs Bitmap
-	Fields FieldSet
-	Boxed  Bitmap
-	B      []Value
+	Fields  FieldSet
+	Boxed   Bitmap
+	B       []Value
 }
 
 // FieldSet gives the fields of the rows in a Vec's struct lane as columns.
