@@ -1,6 +1,7 @@
 package vm
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -133,3 +134,5 @@ func fmtVals(vals []Value) string {
 }
 
 var _ = fmt.Sprint
+
+func errorsIs(err, target error) bool { return errors.Is(err, target) }

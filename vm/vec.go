@@ -40,6 +40,8 @@ type Vec struct {
 	Fields  FieldSet
 	Boxed   Bitmap
 	B       []Value
+
+	sbuf []byte // storage of the strings stored with SetString
 }
 
 // FieldSet gives the fields of the rows in a Vec's struct lane as columns.
@@ -113,6 +115,7 @@ func (v *Vec) Reset(n int) {
 	v.Times = v.Times[:0]
 	v.Strs = v.Strs[:0]
 	v.S.reset()
+	v.S.Data = v.sbuf[:0]
 	v.Ions = v.Ions[:0]
 	v.X.reset()
 	v.Structs = v.Structs[:0]
@@ -190,9 +193,21 @@ func (v *Vec) SetBoxed(i int, x Value) {
 	v.B[i] = x
 }
 
-// Put stores a Value at row i in the lane that suits its kind: scalars in their typed lanes,
-// everything else boxed. Strings go to the boxed lane too, because a Vec's string lane is
-// built in row order (see Strings); use PutString while appending rows in order.
+// SetString stores a string at row i, copying its bytes. Only for vectors whose string lane is
+// built by SetString (scratch vectors); a lane read from a blob or extracted from Ion shares
+// bytes owned elsewhere and is never appended to.
+func (v *Vec) SetString(i int, b []byte) {
+	v.laneBits(&v.Strs).Set(i)
+	v.S.Start = sized(v.S.Start, v.N)
+	v.S.End = sized(v.S.End, v.N)
+	v.S.Start[i] = uint32(len(v.S.Data))
+	v.S.Data = append(v.S.Data, b...)
+	v.S.End[i] = uint32(len(v.S.Data))
+	v.sbuf = v.S.Data
+}
+
+// Put stores a Value at row i in the lane that suits its kind: scalars (strings too) in their
+// typed lanes, composites and other Ion values boxed.
 func (v *Vec) Put(i int, x Value) {
 	switch x.k {
 	case KMissing:
@@ -206,6 +221,12 @@ func (v *Vec) Put(i int, x Value) {
 		v.SetFloat(i, x.Float())
 	case KTime:
 		v.SetTime(i, int64(x.n))
+	case KString:
+		if v.S.Codes == nil {
+			v.SetString(i, x.b)
+			return
+		}
+		v.SetBoxed(i, x)
 	default:
 		v.SetBoxed(i, x)
 	}

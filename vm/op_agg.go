@@ -1,0 +1,386 @@
+package vm
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+)
+
+// AggSpec is one aggregate of a GROUP BY (or of an aggregate query without GROUP BY).
+type AggSpec struct {
+	Func   *AggFunc
+	Args   []Expr
+	Filter Expr // FILTER (WHERE ...), or nil
+	// NewAgg creates the state; when nil, Func.New(Opt) is used. The planner sets it for
+	// DISTINCT aggregates.
+	NewAgg func() Agg
+	Opt    AggOptions
+}
+
+func (s *AggSpec) newAgg() Agg {
+	if s.NewAgg != nil {
+		return s.NewAgg()
+	}
+	return s.Func.New(s.Opt)
+}
+
+func (s *AggSpec) String() string {
+	parts := make([]string, len(s.Args))
+	for i, a := range s.Args {
+		parts[i] = a.String()
+	}
+	str := s.Func.Name + "(" + strings.Join(parts, ", ") + ")"
+	if s.Filter != nil {
+		str += " FILTER (WHERE " + s.Filter.String() + ")"
+	}
+	return str
+}
+
+// aggTable is the state of a hash aggregation: the distinct key tuples (groups) and one Agg
+// per aggregate holding every group's state.
+type aggTable struct {
+	keys   [][]Value
+	index  map[uint64][]int32
+	aggs   []Agg
+	ngroup int
+	mem    *Memory
+	bytes  int64
+}
+
+func newAggTable(specs []AggSpec, mem *Memory, grouped bool) *aggTable {
+	t := &aggTable{index: map[uint64][]int32{}, mem: mem}
+	t.aggs = make([]Agg, len(specs))
+	for i := range specs {
+		t.aggs[i] = specs[i].newAgg()
+	}
+	if !grouped {
+		t.ngroup = 1
+		t.keys = [][]Value{nil}
+		for _, a := range t.aggs {
+			a.Resize(1)
+		}
+	}
+	return t
+}
+
+// group returns the group of the key tuple with hash h, creating it if needed (key is cloned).
+func (t *aggTable) group(h uint64, key []Value, fetch func() []Value) (int32, error) {
+	for _, g := range t.index[h] {
+		k := t.keys[g]
+		same := true
+		for j := range k {
+			if !Equal(k[j], key[j]) {
+				same = false
+				break
+			}
+		}
+		if same {
+			return g, nil
+		}
+	}
+	kv := fetch()
+	var sz int64 = 64
+	for _, v := range kv {
+		sz += valueSize(v)
+	}
+	if err := t.mem.Grow(sz); err != nil {
+		return 0, err
+	}
+	t.bytes += sz
+	g := int32(len(t.keys))
+	t.keys = append(t.keys, kv)
+	t.index[h] = append(t.index[h], g)
+	t.ngroup++
+	return g, nil
+}
+
+func (t *aggTable) resize() error {
+	var before int64
+	for _, a := range t.aggs {
+		before += a.Size()
+		a.Resize(t.ngroup)
+	}
+	var after int64
+	for _, a := range t.aggs {
+		after += a.Size()
+	}
+	if after > before {
+		if err := t.mem.Grow(after - before); err != nil {
+			return err
+		}
+		t.bytes += after - before
+	}
+	return nil
+}
+
+func (t *aggTable) release() {
+	t.mem.Shrink(t.bytes)
+	t.bytes = 0
+}
+
+// HashAgg groups rows by Keys and folds them into Aggs. Workers each run their own HashAgg
+// over a share of the input; when Shared is set, each merges its table into the shared one at
+// Close, and the last to close emits. The output rows are the key values followed by the
+// aggregate results.
+type HashAgg struct {
+	Keys   []Expr
+	Aggs   []AggSpec
+	Next   Op
+	Shared *AggShared
+
+	t      *aggTable
+	groups []uint32
+	hashes []uint64
+}
+
+// AggShared is the meeting point of the workers of one aggregation.
+type AggShared struct {
+	mu      sync.Mutex
+	Workers int
+	closed  int
+	t       *aggTable
+}
+
+func (h *HashAgg) table(c *Ctx) *aggTable {
+	if h.t == nil {
+		h.t = newAggTable(h.Aggs, c.Mem, len(h.Keys) > 0)
+	}
+	return h.t
+}
+
+func (h *HashAgg) Push(c *Ctx, b *Batch) error {
+	t := h.table(c)
+	m := c.Mark()
+	defer c.Release(m)
+	sel := b.Sel
+	var group []uint32
+	if len(h.Keys) > 0 {
+		keys, err := evalArgs(c, b, sel, h.Keys)
+		if err != nil {
+			return err
+		}
+		// rows with a MISSING key are dropped
+		sel = sel.Clone()
+		for _, k := range keys {
+			sel = AndBits(sel, sel, k.Present(nil), b.N)
+		}
+		h.groups = growSlice(h.groups[:0], Pad(b.N))
+		group = h.groups
+		if err := h.assign(c, t, keys, sel, group); err != nil {
+			return err
+		}
+		if err := t.resize(); err != nil {
+			return err
+		}
+	}
+	for i := range h.Aggs {
+		spec := &h.Aggs[i]
+		asel := sel
+		if spec.Filter != nil {
+			f, err := spec.Filter.Eval(c, b, sel)
+			if err != nil {
+				return err
+			}
+			asel = make(Bitmap, len(sel))
+			for w := range sel {
+				asel[w] = f.Bools.wordAt(w) & f.BoolV.wordAt(w) & sel[w]
+			}
+		}
+		args, err := evalArgs(c, b, asel, spec.Args)
+		if err != nil {
+			return err
+		}
+		if err := t.aggs[i].Update(c, args, asel, group); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// assign computes the group of every selected row.
+func (h *HashAgg) assign(c *Ctx, t *aggTable, keys []*Vec, sel Bitmap, group []uint32) error {
+	n := len(group)
+	// single dictionary-coded string key: resolve each dictionary entry once
+	if len(keys) == 1 {
+		k := keys[0]
+		if l, ok := k.Single(sel); ok && l == LStr && k.S.Codes != nil {
+			d := k.S.Dict
+			code := make([]int32, d.Len())
+			for i := range code {
+				code[i] = -1
+			}
+			var err error
+			sel.ForEach(func(i int) {
+				if err != nil {
+					return
+				}
+				cd := k.S.Codes[i]
+				g := code[cd]
+				if g < 0 {
+					s := d.Get(int(cd))
+					key := []Value{Bytes(s)}
+					g, err = t.group(HashBytes(s), key, func() []Value { return []Value{String(string(s))} })
+					code[cd] = g
+				}
+				group[i] = uint32(g)
+			})
+			return err
+		}
+	}
+	h.hashes = growSlice(h.hashes[:0], n)
+	hashes := h.hashes
+	for j, k := range keys {
+		hashColumn(k, sel, hashes, j == 0)
+	}
+	key := make([]Value, len(keys))
+	var err error
+	sel.ForEach(func(i int) {
+		if err != nil {
+			return
+		}
+		for j, k := range keys {
+			key[j] = k.Get(i)
+		}
+		var g int32
+		g, err = t.group(hashes[i], key, func() []Value {
+			kv := make([]Value, len(key))
+			for j := range key {
+				kv[j] = key[j].Clone()
+			}
+			return kv
+		})
+		group[i] = uint32(g)
+	})
+	return err
+}
+
+// hashColumn sets (first) or combines into hashes[i] the hash of row i of v for the rows of sel.
+func hashColumn(v *Vec, sel Bitmap, hashes []uint64, first bool) {
+	put := func(i int, x uint64) {
+		if first {
+			hashes[i] = x
+		} else {
+			hashes[i] = HashCombine(hashes[i], x)
+		}
+	}
+	lanes := v.Lanes()
+	if lanes&LInt != 0 {
+		for w := range sel {
+			for m := sel[w] & v.Ints.wordAt(w); m != 0; m &= m - 1 {
+				i := w*64 + trailing(m)
+				put(i, HashInt(v.I[i]))
+			}
+		}
+	}
+	if lanes&LStr != 0 {
+		if v.S.Codes != nil {
+			d := v.S.Dict
+			dh := make([]uint64, d.Len())
+			for e := range dh {
+				dh[e] = HashBytes(d.Get(e))
+			}
+			for w := range sel {
+				for m := sel[w] & v.Strs.wordAt(w); m != 0; m &= m - 1 {
+					i := w*64 + trailing(m)
+					put(i, dh[v.S.Codes[i]])
+				}
+			}
+		} else {
+			for w := range sel {
+				for m := sel[w] & v.Strs.wordAt(w); m != 0; m &= m - 1 {
+					i := w*64 + trailing(m)
+					put(i, HashBytes(v.S.Get(i)))
+				}
+			}
+		}
+	}
+	rest := AndNotBits(nil, sel, v.Ints, len(sel)*64)
+	rest = AndNotBits(rest, rest, v.Strs, len(sel)*64)
+	rest.ForEach(func(i int) { put(i, HashValue(v.Get(i))) })
+}
+
+func (h *HashAgg) Close(c *Ctx) error {
+	t := h.table(c)
+	if h.Shared == nil {
+		return h.emit(c, t)
+	}
+	s := h.Shared
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.t == nil {
+		s.t = t
+	} else if err := mergeTables(s.t, t); err != nil {
+		return err
+	}
+	s.closed++
+	if s.closed < s.Workers {
+		return nil
+	}
+	return h.emit(c, s.t)
+}
+
+// mergeTables folds src's groups into dst.
+func mergeTables(dst, src *aggTable) error {
+	grouped := len(src.keys) == 0 || src.keys[0] != nil
+	for g := 0; g < src.ngroup; g++ {
+		d := int32(0)
+		if grouped {
+			key := src.keys[g]
+			h := uint64(0)
+			for j, v := range key {
+				if j == 0 {
+					h = HashValue(v)
+				} else {
+					h = HashCombine(h, HashValue(v))
+				}
+			}
+			var err error
+			d, err = dst.group(h, key, func() []Value { return key })
+			if err != nil {
+				return err
+			}
+			if err := dst.resize(); err != nil {
+				return err
+			}
+		}
+		for i, a := range dst.aggs {
+			a.Merge(int(d), src.aggs[i], g)
+		}
+	}
+	src.release()
+	return nil
+}
+
+func (h *HashAgg) emit(c *Ctx, t *aggTable) error {
+	rows := make([][]Value, t.ngroup)
+	nk := len(h.Keys)
+	for g := range rows {
+		r := make([]Value, nk+len(t.aggs))
+		copy(r, t.keys[g])
+		for i, a := range t.aggs {
+			r[nk+i] = a.Result(g)
+		}
+		rows[g] = r
+	}
+	err := emitRows(c, h.Next, rows, 0, nk+len(t.aggs))
+	t.release()
+	if err != nil && err != ErrDone {
+		return err
+	}
+	return h.Next.Close(c)
+}
+
+// String describes the aggregation for EXPLAIN.
+func (h *HashAgg) String() string {
+	var parts []string
+	for i := range h.Aggs {
+		parts = append(parts, h.Aggs[i].String())
+	}
+	s := "aggregate " + strings.Join(parts, ", ")
+	if len(h.Keys) > 0 {
+		s += " by " + joinExprs(h.Keys)
+	}
+	return s
+}
+
+var _ = fmt.Sprint

@@ -1,0 +1,162 @@
+package vm
+
+// Take returns a vector whose row j is row idx[j] of v. Typed lanes are gathered with tight
+// loops, string and Ion lanes share v's bytes (only the row ranges are gathered), and a struct
+// lane's fields are gathered lazily, when a field is first used.
+func Take(c *Ctx, v *Vec, idx []int32) *Vec {
+	n := len(idx)
+	out := c.Vec(n)
+	if v == nil {
+		return out
+	}
+	lanes := v.Lanes()
+	if lanes&LNull != 0 {
+		takeBits(&out.Nulls, v.Nulls, idx)
+	}
+	if lanes&LBool != 0 {
+		takeBits(&out.Bools, v.Bools, idx)
+		takeBits(&out.BoolV, v.BoolV, idx)
+	}
+	if lanes&LInt != 0 {
+		takeBits(&out.Ints, v.Ints, idx)
+		out.I = sized(out.I, n)
+		for j, i := range idx {
+			out.I[j] = v.I[i]
+		}
+	}
+	if lanes&LFloat != 0 {
+		takeBits(&out.Floats, v.Floats, idx)
+		out.F = sized(out.F, n)
+		for j, i := range idx {
+			out.F[j] = v.F[i]
+		}
+	}
+	if lanes&LTime != 0 {
+		takeBits(&out.Times, v.Times, idx)
+		out.T = sized(out.T, n)
+		for j, i := range idx {
+			out.T[j] = v.T[i]
+		}
+	}
+	if lanes&LStr != 0 {
+		takeBits(&out.Strs, v.Strs, idx)
+		if v.S.Codes != nil {
+			out.S.Codes = sized(out.S.Codes[:0], n)
+			out.S.Dict = v.S.Dict
+			for j, i := range idx {
+				out.S.Codes[j] = v.S.Codes[i]
+			}
+		} else {
+			out.S.Data = v.S.Data
+			out.S.Start = sized(out.S.Start, n)
+			out.S.End = sized(out.S.End, n)
+			for j, i := range idx {
+				out.S.Start[j] = v.S.Start[i]
+				out.S.End[j] = v.S.End[i]
+			}
+		}
+	}
+	if lanes&LIon != 0 {
+		takeBits(&out.Ions, v.Ions, idx)
+		out.X.Data = v.X.Data
+		out.X.Symtab = v.X.Symtab
+		out.X.Start = sized(out.X.Start, n)
+		out.X.End = sized(out.X.End, n)
+		for j, i := range idx {
+			out.X.Start[j] = v.X.Start[i]
+			out.X.End[j] = v.X.End[i]
+		}
+	}
+	if lanes&LStruct != 0 {
+		takeBits(&out.Structs, v.Structs, idx)
+		out.Fields = &takeFields{c: c, src: v.Fields, idx: idx}
+	}
+	if lanes&LBoxed != 0 {
+		takeBits(&out.Boxed, v.Boxed, idx)
+		out.B = sized(out.B, n)
+		for j, i := range idx {
+			out.B[j] = v.B[i]
+		}
+	}
+	return out
+}
+
+func takeBits(dst *Bitmap, src Bitmap, idx []int32) {
+	d := MakeBitmap(*dst, len(idx))
+	for j, i := range idx {
+		if src.Get(int(i)) {
+			d.Set(j)
+		}
+	}
+	*dst = d
+}
+
+// takeFields gathers the fields of a struct lane on demand.
+type takeFields struct {
+	c     *Ctx
+	src   FieldSet
+	idx   []int32
+	cache map[string]*Vec
+}
+
+func (t *takeFields) Names() []string { return t.src.Names() }
+
+func (t *takeFields) Field(name string) (*Vec, error) {
+	if v, ok := t.cache[name]; ok {
+		return v, nil
+	}
+	f, err := t.src.Field(name)
+	if err != nil || f == nil {
+		return nil, err
+	}
+	v := Take(t.c, f, t.idx)
+	if t.cache == nil {
+		t.cache = map[string]*Vec{}
+	}
+	t.cache[name] = v
+	return v, nil
+}
+
+// Columns is a FieldSet over named column vectors (the rows of a subquery or a projection).
+type Columns struct {
+	names []string
+	cols  []*Vec
+	index map[string]int
+}
+
+// NewColumns builds a FieldSet from parallel names and columns.
+func NewColumns(names []string, cols []*Vec) *Columns {
+	c := &Columns{names: names, cols: cols}
+	if len(names) > 8 {
+		c.index = make(map[string]int, len(names))
+		for i, n := range names {
+			c.index[n] = i
+		}
+	}
+	return c
+}
+
+func (c *Columns) Names() []string { return c.names }
+
+func (c *Columns) Field(name string) (*Vec, error) {
+	if c.index != nil {
+		if i, ok := c.index[name]; ok {
+			return c.cols[i], nil
+		}
+		return nil, nil
+	}
+	for i, n := range c.names {
+		if n == name {
+			return c.cols[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// StructOf returns a vector whose rows (those of rows) are structs with the given fields.
+func StructOf(c *Ctx, n int, rows Bitmap, fields FieldSet) *Vec {
+	out := c.Vec(n)
+	out.Structs = CopyBits(out.Structs, rows, n)
+	out.Fields = fields
+	return out
+}
