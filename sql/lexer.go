@@ -363,7 +363,7 @@ func (l *lexer) digits() {
 }
 
 // quoted lexes a 'string' or a "quoted identifier". Backslash escapes are decoded Go-style, and
-// a doubled quote stands for itself ('it”s').
+// a quote character written twice stands for one quote character.
 func (l *lexer) quoted(kind tokKind) error {
 	start := l.off
 	q := l.src[start]
