@@ -124,3 +124,7 @@ func growSlice[T any](s []T, n int) []T {
 	copy(out, s)
 	return out
 }
+
+// NewDistinctAgg, when set (by agg_distinct.go), wraps an aggregate so that it sees each
+// distinct argument value once per group: COUNT(DISTINCT x) and friends.
+var NewDistinctAgg func(inner *AggFunc, opt AggOptions) Agg

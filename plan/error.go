@@ -1,0 +1,36 @@
+package plan
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/sneller-re/sneller/sql"
+)
+
+// ErrPlan is wrapped by every error about a query's meaning (unknown function, wrong
+// arguments, an aggregate where none is allowed...): the client's mistake, reported as a bad
+// request.
+var ErrPlan = errors.New("invalid query")
+
+// Error is a planning error at a position of the query text.
+type Error struct {
+	Pos sql.Pos
+	Msg string
+}
+
+func (e *Error) Error() string {
+	if e.Pos.IsValid() {
+		return e.Pos.Describe() + ": " + e.Msg
+	}
+	return e.Msg
+}
+
+func (e *Error) Unwrap() error { return ErrPlan }
+
+func errorf(n sql.Node, format string, args ...any) error {
+	var pos sql.Pos
+	if n != nil {
+		pos = n.Position()
+	}
+	return &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
+}
