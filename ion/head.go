@@ -27,13 +27,13 @@ func (h Head) kind() string {
 
 // Descriptor classes: how ReadHead finds the body length of each descriptor byte.
 const (
-	descInvalid = iota // not a valid descriptor in Ion 1.0
-	descFixed          // the body length is L
-	descVar            // a VarUInt length follows
-	descEmpty          // no body: nulls and bools
-	descOrdered        // struct with L=1: a VarUInt length follows and must be nonzero
-	descAnnot          // annotation wrapper with length L >= 3
-	descAnnotVar       // annotation wrapper with a VarUInt length >= 3
+	descInvalid  = iota // not a valid descriptor in Ion 1.0
+	descFixed           // the body length is L
+	descVar             // a VarUInt length follows
+	descEmpty           // no body: nulls and bools
+	descOrdered         // struct with L=1: a VarUInt length follows and must be nonzero
+	descAnnot           // annotation wrapper with length L >= 3
+	descAnnotVar        // annotation wrapper with a VarUInt length >= 3
 )
 
 var descClass = func() (c [256]uint8) {
