@@ -1,0 +1,113 @@
+package ion
+
+import (
+	"bytes"
+	"os"
+	"testing"
+)
+
+// benchRows returns the checked-in sample of bench-generator rows (ND-JSON).
+func benchRows(b testing.TB) []byte {
+	data, err := os.ReadFile("testdata/events.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data
+}
+
+// benchIon converts the sample rows to Ion: the symbol table and one buffer of rows, plus the
+// offsets of each row.
+func benchIon(b testing.TB) (*Symtab, []byte, [][]byte) {
+	data := benchRows(b)
+	var st Symtab
+	var buf Buffer
+	d := NewJSONDecoder(bytes.NewReader(data), &st)
+	var ends []int
+	for {
+		err := d.Next(&buf)
+		if err != nil {
+			break
+		}
+		ends = append(ends, buf.Size())
+	}
+	rows := make([][]byte, len(ends))
+	start := 0
+	for i, e := range ends {
+		rows[i] = buf.Bytes()[start:e]
+		start = e
+	}
+	return &st, buf.Bytes(), rows
+}
+
+func BenchmarkJSONToIon(b *testing.B) {
+	data := benchRows(b)
+	var st Symtab
+	var buf Buffer
+	r := bytes.NewReader(data)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		r.Reset(data)
+		buf.Reset()
+		d := NewJSONDecoder(r, &st)
+		for {
+			if err := d.Next(&buf); err != nil {
+				break
+			}
+		}
+	}
+}
+
+func walk(v []byte) int {
+	n := 0
+	h, err := ReadHead(v)
+	if err != nil {
+		return -1
+	}
+	switch h.Type {
+	case StructType:
+		it := StructFields(v[h.Hdr:h.Size()])
+		for it.Next() {
+			n += int(it.Symbol())
+			n += walk(it.Value())
+		}
+	case ListType, SexpType:
+		it := Sequence(v[h.Hdr:h.Size()])
+		for it.Next() {
+			n += walk(it.Value())
+		}
+	default:
+		n++
+	}
+	return n
+}
+
+func BenchmarkCursorWalk(b *testing.B) {
+	_, all, rows := benchIon(b)
+	b.SetBytes(int64(len(all)))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		for _, r := range rows {
+			walk(r)
+		}
+	}
+}
+
+func BenchmarkIonToJSON(b *testing.B) {
+	st, all, rows := benchIon(b)
+	var w JSONWriter
+	var out []byte
+	b.SetBytes(int64(len(all)))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		out = out[:0]
+		for _, r := range rows {
+			var err error
+			out, _, err = w.Append(out, r, st)
+			if err != nil {
+				b.Fatal(err)
+			}
+			out = append(out, '\n')
+		}
+	}
+}
