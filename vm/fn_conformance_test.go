@@ -192,4 +192,3 @@ func confEqual(a, b Value, tol float64) bool {
 	}
 	return Equal(a, b)
 }
-

@@ -428,7 +428,7 @@ type sqlParser struct {
 }
 
 func (p *sqlParser) peek() sqlTok { return p.toks[p.pos] }
-func (p *sqlParser) next() sqlTok  { t := p.toks[p.pos]; p.pos++; return t }
+func (p *sqlParser) next() sqlTok { t := p.toks[p.pos]; p.pos++; return t }
 
 func (p *sqlParser) isKw(kw string) bool {
 	t := p.peek()
