@@ -946,6 +946,10 @@ func (q *sqlQuery) run(c *Ctx, rows []Value) ([]Value, error) {
 			k = append(k, g.eval(&sqlEnv{c: c, row: r}))
 		}
 		key := List(k)
+		if len(k) > 0 && allMissing(k) {
+			group[i] = math.MaxUint32 // rows whose group key is MISSING are dropped
+			continue
+		}
 		found := -1
 		for j, kk := range keys {
 			if sameValueDeep(kk, key) {
@@ -1006,6 +1010,10 @@ func (q *sqlQuery) run(c *Ctx, rows []Value) ([]Value, error) {
 		sel := MakeBitmap(nil, n)
 		for i, r := range rows {
 			env := &sqlEnv{c: c, row: r}
+			if group[i] == math.MaxUint32 {
+				vals = append(vals, Missing())
+				continue
+			}
 			if a.filter != nil && !a.filter.eval(env).IsTrue() {
 				vals = append(vals, Missing())
 				continue
@@ -1066,4 +1074,13 @@ func sameValue2(a, b Value) bool {
 		return true
 	}
 	return Equal(a, b)
+}
+
+func allMissing(vals []Value) bool {
+	for _, v := range vals {
+		if v.k != KMissing {
+			return false
+		}
+	}
+	return true
 }
