@@ -27,6 +27,17 @@ func (p *planner) expr0(e sql.Expr, sc *scope) (vm.Expr, error) {
 				return &vm.Var{Slot: k.slot, Name: e.String()}, nil
 			}
 		}
+		if sc.pre != nil && !isLiteral(e) {
+			// the same key written differently (GROUP BY TIME_BUCKET(t, 3600) vs 60*60)
+			if x, err := p.expr(e, sc.pre); err == nil {
+				s := x.String()
+				for i, ks := range sc.keyStrs {
+					if ks == s {
+						return &vm.Var{Slot: sc.keys[i].slot, Name: e.String()}, nil
+					}
+				}
+			}
+		}
 	}
 	if c, ok := e.(*sql.Call); ok {
 		refs := sc.aggs
@@ -138,7 +149,8 @@ func (p *planner) expr0(e sql.Expr, sc *scope) (vm.Expr, error) {
 		if to == vm.CastMissing {
 			return &vm.Const{V: vm.Missing()}, nil
 		}
-		return &vm.Cast{X: x, To: to}, nil
+		strict := (to == vm.CastString || to == vm.CastSymbol) && !isIntExpr(x) && !isBoolExpr(x)
+		return &vm.Cast{X: x, To: to, Strict: strict}, nil
 	case *sql.Call:
 		return p.call(e, sc)
 	case *sql.StructLit:
@@ -238,6 +250,13 @@ func (p *planner) path(e *sql.Path, sc *scope) (vm.Expr, error) {
 	}
 	if slot, ok := sc.aliases[e.Root]; ok {
 		return with(&vm.Var{Slot: slot, Name: e.Root}, steps), nil
+	}
+	if sc.params != nil && sc.params.outer.usesName(e.Root) {
+		// an unqualified name of a correlated subquery: the outer query's field, unless the
+		// subquery's source is known to have that column
+		if b, ok := sc.defaultBinding(); !ok || b.cols == nil || !b.cols[e.Root] {
+			return p.outerRef(e, sc)
+		}
 	}
 	if b, ok := sc.defaultBinding(); ok {
 		if sc.grouped {
@@ -607,3 +626,35 @@ func constInputs(e vm.Expr) bool {
 
 var _ = fmt.Sprint
 var _ = math.Inf
+
+func isLiteral(e sql.Expr) bool {
+	switch e.(type) {
+	case *sql.Null, *sql.Missing, *sql.Bool, *sql.Int, *sql.BigInt, *sql.Float, *sql.String, *sql.Timestamp:
+		return true
+	}
+	return false
+}
+
+// usesName reports whether the query of scope s (or an enclosing one) uses the bare field
+// name n.
+func (s *scope) usesName(n string) bool {
+	for ; s != nil; s = s.outer {
+		if s.names[n] {
+			return true
+		}
+	}
+	return false
+}
+
+// isBoolExpr reports whether e statically gives a bool (or MISSING).
+func isBoolExpr(e vm.Expr) bool {
+	switch e := e.(type) {
+	case *vm.Cast:
+		return e.To == vm.CastBool
+	case *vm.Const:
+		return e.V.Kind() == vm.KBool
+	case *vm.Cmp, *vm.And, *vm.Or, *vm.Not, *vm.Is, *vm.Like, *vm.In:
+		return true
+	}
+	return false
+}

@@ -81,7 +81,15 @@ func (p *planner) rowsOf(pl *planned, alias, what string, sc *scope) node {
 	n := &streamNode{in: pl.root, what: what, make: func() func(vm.Op) vm.Op {
 		return func(next vm.Op) vm.Op { return &vm.Project{Exprs: []vm.Expr{&rowOf{cols: cols}}, Next: next} }
 	}}
-	sc.add(binding{name: alias, slot: sc.width, row: true})
+	known := map[string]bool{}
+	for _, c := range cols {
+		if c.splice {
+			known = nil
+			break
+		}
+		known[c.name] = true
+	}
+	sc.add(binding{name: alias, slot: sc.width, row: true, cols: known})
 	sc.width++
 	return n
 }

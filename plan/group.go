@@ -12,7 +12,7 @@ import (
 // calls to them.
 func (p *planner) groupBy(n node, s *sql.Select, calls []*sql.Call, sc *scope) (node, *scope, error) {
 	var keys []vm.Expr
-	out := &scope{outer: sc.outer, params: sc.params, grouped: true}
+	out := &scope{outer: sc.outer, params: sc.params, grouped: true, pre: sc, names: sc.names}
 	for i, g := range s.GroupBy {
 		if err := noAggregates(g.Expr, "GROUP BY"); err != nil {
 			return nil, nil, err
@@ -22,6 +22,7 @@ func (p *planner) groupBy(n node, s *sql.Select, calls []*sql.Call, sc *scope) (
 			return nil, nil, err
 		}
 		keys = append(keys, x)
+		out.keyStrs = append(out.keyStrs, x.String())
 		alias := g.Name
 		if alias == "" {
 			// a grouped path is also known by its last field (GROUP BY a.b → b)

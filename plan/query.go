@@ -40,10 +40,10 @@ type cteScope struct {
 }
 
 type cte struct {
-	name    string
-	pl      *planned
-	rows    [][]vm.Value // materialised on first use
-	done    bool
+	name string
+	pl   *planned
+	rows [][]vm.Value // materialised on first use
+	done bool
 }
 
 func (p *planner) lookupCTE(name string) *cte {

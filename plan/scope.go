@@ -15,6 +15,9 @@ type binding struct {
 	// row is set when the binding is a whole row (a table or a subquery): SELECT * expands
 	// its fields; otherwise SELECT * includes it as a field named after the binding.
 	row bool
+	// cols lists the fields of a binding whose columns are known (a CTE or a subquery); nil
+	// for tables, whose rows may hold any field.
+	cols map[string]bool
 }
 
 // scope is what names mean at one point of a query.
@@ -33,6 +36,12 @@ type scope struct {
 	windows []aggRef
 	// select aliases (for ORDER BY and later select items)
 	aliases map[string]int
+	// pre is the scope before GROUP BY (to match expressions against the keys)
+	pre     *scope
+	keyStrs []string
+	// names are the bare field names the query uses outside its subqueries: a subquery's
+	// unqualified name that is one of them refers to the outer query (correlation).
+	names map[string]bool
 }
 
 type groupKey struct {

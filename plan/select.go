@@ -10,7 +10,7 @@ import (
 // selectQuery plans one SELECT: FROM, WHERE, GROUP BY and aggregates, window functions,
 // HAVING, the select list, DISTINCT, ORDER BY, DISTINCT ON, LIMIT/OFFSET.
 func (p *planner) selectQuery(s *sql.Select, outer *scope, params *paramSet) (*planned, error) {
-	sc := &scope{outer: outer, params: params}
+	sc := &scope{outer: outer, params: params, names: bareNames(s)}
 	var n node
 	if s.From == nil {
 		n = &rowsNode{rows: [][]vm.Value{{}}, width: 0, what: "single row"}
@@ -323,4 +323,40 @@ func collectCalls(exprs []sql.Expr) (aggs, wins []*sql.Call) {
 
 func isAggCall(c *sql.Call) bool {
 	return vm.LookupAgg(c.Name) != nil || c.Over != nil
+}
+
+// bareNames collects the roots of the paths a SELECT uses outside its subqueries.
+func bareNames(s *sql.Select) map[string]bool {
+	out := map[string]bool{}
+	var exprs []sql.Node
+	for _, it := range s.Items {
+		exprs = append(exprs, it.Expr)
+	}
+	for _, e := range []sql.Expr{s.Where, s.Having} {
+		if e != nil {
+			exprs = append(exprs, e)
+		}
+	}
+	for _, g := range s.GroupBy {
+		exprs = append(exprs, g.Expr)
+	}
+	for _, o := range s.OrderBy {
+		exprs = append(exprs, o.Expr)
+	}
+	for _, e := range exprs {
+		sql.Inspect(e, func(n sql.Node) bool {
+			switch n := n.(type) {
+			case *sql.Subquery, *sql.Exists:
+				return false
+			case *sql.In:
+				if n.Query != nil {
+					return false
+				}
+			case *sql.Path:
+				out[n.Root] = true
+			}
+			return true
+		})
+	}
+	return out
 }

@@ -60,7 +60,7 @@ func coerce(pl *planned, rows [][]vm.Value, mode subMode) vm.Value {
 	}
 	if pl.singleRow {
 		if len(rows) == 0 {
-			return vm.Null()
+			return vm.Missing()
 		}
 		if len(pl.cols) == 1 && !pl.cols[0].splice {
 			return rows[0][0]

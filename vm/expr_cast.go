@@ -32,6 +32,10 @@ func (t CastType) String() string { return castNames[t] }
 type Cast struct {
 	X  Expr
 	To CastType
+	// Strict limits CAST(x AS STRING) to values that are already strings: the original
+	// converts ints and bools to strings only when their type is known when the query is
+	// planned (CAST(CAST(x AS INTEGER) AS STRING)), and gives MISSING for them otherwise.
+	Strict bool
 }
 
 func (e *Cast) String() string { return "CAST(" + e.X.String() + " AS " + e.To.String() + ")" }
@@ -134,6 +138,11 @@ func (e *Cast) Eval(c *Ctx, b *Batch, sel Bitmap) (*Vec, error) {
 			return out, nil
 		}
 	}
-	to := e.To
-	return generic(c, n, sel, []*Vec{x}, func(_ *Ctx, a []Value) Value { return CastValue(a[0], to) }), nil
+	to, strict := e.To, e.Strict
+	return generic(c, n, sel, []*Vec{x}, func(_ *Ctx, a []Value) Value {
+		if strict && a[0].k != KString {
+			return Missing()
+		}
+		return CastValue(a[0], to)
+	}), nil
 }

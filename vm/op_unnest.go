@@ -2,7 +2,8 @@ package vm
 
 // Unnest joins each row with the elements of a list it holds: for every selected row whose
 // List value is a list, one output row per element, carrying every input variable and the
-// element as a new last variable. Rows whose value is not a list produce nothing.
+// element as a new last variable. Rows whose value is not a list produce nothing. Elements of
+// lists stored as Ion keep pointing into the column's bytes.
 type Unnest struct {
 	List Expr
 	Next Op
@@ -15,47 +16,47 @@ func (u *Unnest) Push(c *Ctx, b *Batch) error {
 	if err != nil {
 		return err
 	}
+	ions := AndBits(nil, lv.Ions, b.Sel, b.N)
+	boxed := AndBits(nil, lv.Boxed, b.Sel, b.N)
+	// first pass: the parent of every element, in row order
 	var parents []int32
-	elems := &Vec{}
-	elems.Reset(0)
-	var boxed []Value
-	ionElems := unnestIon(lv, b.Sel, &parents)
-	if m := AndBits(nil, lv.Boxed, b.Sel, b.N); m.Any() {
-		m.ForEach(func(i int) {
-			for _, e := range lv.B[i].List() {
-				parents = append(parents, int32(i))
-				boxed = append(boxed, e)
+	for w := range b.Sel {
+		for mm := ions.wordAt(w) | boxed.wordAt(w); mm != 0; mm &= mm - 1 {
+			i := w*64 + trailing(mm)
+			var n int
+			if ions.Get(i) {
+				n = countIonElems(lv, i)
+			} else {
+				n = len(lv.B[i].List())
 			}
-		})
+			for ; n > 0; n-- {
+				parents = append(parents, int32(i))
+			}
+		}
 	}
 	if len(parents) == 0 {
 		return nil
 	}
 	n := len(parents)
-	const chunk = 1 << 16
-	for lo := 0; lo < n; lo += chunk {
-		hi := min(lo+chunk, n)
-		mm := c.Mark()
-		vars := make([]*Vec, len(b.Vars)+1)
-		for j, v := range b.Vars {
-			vars[j] = Take(c, v, parents[lo:hi])
-		}
-		ev := c.Vec(hi - lo)
-		for k := lo; k < hi; k++ {
-			if k < ionElems.count {
-				ionElems.put(ev, k-lo, k)
-			} else {
-				ev.Put(k-lo, boxed[k-ionElems.count])
+	ev := c.Vec(n)
+	k := 0
+	for k < n {
+		i := int(parents[k])
+		if ions.Get(i) {
+			k = putIonElems(lv, i, ev, k)
+		} else {
+			for _, e := range lv.B[i].List() {
+				ev.Put(k, e)
+				k++
 			}
 		}
-		vars[len(b.Vars)] = ev
-		err := u.Next.Push(c, &Batch{N: hi - lo, Vars: vars, Sel: FullBitmap(nil, hi-lo)})
-		c.Release(mm)
-		if err != nil {
-			return err
-		}
 	}
-	return nil
+	vars := make([]*Vec, len(b.Vars)+1)
+	for j, v := range b.Vars {
+		vars[j] = Take(c, v, parents)
+	}
+	vars[len(b.Vars)] = ev
+	return u.Next.Push(c, &Batch{N: n, Vars: vars, Sel: FullBitmap(nil, n)})
 }
 
 func (u *Unnest) Close(c *Ctx) error { return u.Next.Close(c) }

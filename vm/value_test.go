@@ -5,6 +5,8 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/sneller-re/sneller/ion"
 )
 
 func TestEqualCompareHash(t *testing.T) {
@@ -63,6 +65,29 @@ func TestCmpFloatIntExact(t *testing.T) {
 		want := big.NewFloat(f).Cmp(new(big.Float).SetInt64(i)) // exact reference
 		if got != want {
 			t.Fatalf("cmpFloatInt(%v, %d) = %d, want %d", f, i, got, want)
+		}
+	}
+}
+
+func TestIonRoundTrip(t *testing.T) {
+	r := rand.New(rand.NewPCG(30, 31))
+	for i := 0; i < 2000; i++ {
+		v := randValue(r)
+		if v.k == KMissing {
+			continue
+		}
+		if i%3 == 0 {
+			v = Struct([]Field{{"a", v}, {"b", List([]Value{v, Int(7)})}, {"c", Time(int64(r.IntN(1 << 40)))}})
+		}
+		var buf ion.Buffer
+		var st ion.Symtab
+		EncodeIon(&buf, &st, v)
+		got, err := DecodeIon(buf.Bytes(), &st)
+		if err != nil {
+			t.Fatalf("%s: %v", FormatValue(v), err)
+		}
+		if !sameValue(got, v) {
+			t.Fatalf("round trip of %s gave %s", FormatValue(v), FormatValue(got))
 		}
 	}
 }

@@ -1,5 +1,11 @@
 package vm
 
+import (
+	"unsafe"
+
+	"github.com/sneller-re/sneller/ion"
+)
+
 // Vec is one column of a batch: N rows, each holding at most one value. A schemaless column
 // may mix types, so a Vec is a set of lanes, one per representation; each lane has a bitmap of
 // the rows it holds and (for fixed-width types) a slice indexed by row. A row in no lane is
@@ -41,7 +47,8 @@ type Vec struct {
 	Boxed   Bitmap
 	B       []Value
 
-	sbuf []byte // storage of the strings stored with SetString
+	sbuf     []byte // storage of the strings stored with SetString
+	sforeign bool   // S.Data is shared with someone else (never appended to)
 }
 
 // FieldSet gives the fields of the rows in a Vec's struct lane as columns.
@@ -116,6 +123,7 @@ func (v *Vec) Reset(n int) {
 	v.Strs = v.Strs[:0]
 	v.S.reset()
 	v.S.Data = v.sbuf[:0]
+	v.sforeign = false
 	v.Ions = v.Ions[:0]
 	v.X.reset()
 	v.Structs = v.Structs[:0]
@@ -197,6 +205,9 @@ func (v *Vec) SetBoxed(i int, x Value) {
 // built by SetString (scratch vectors); a lane read from a blob or extracted from Ion shares
 // bytes owned elsewhere and is never appended to.
 func (v *Vec) SetString(i int, b []byte) {
+	if v.sforeign || v.S.Codes != nil {
+		v.ownStrings()
+	}
 	v.laneBits(&v.Strs).Set(i)
 	v.S.Start = sized(v.S.Start, v.N)
 	v.S.End = sized(v.S.End, v.N)
@@ -222,11 +233,7 @@ func (v *Vec) Put(i int, x Value) {
 	case KTime:
 		v.SetTime(i, int64(x.n))
 	case KString:
-		if v.S.Codes == nil {
-			v.SetString(i, x.b)
-			return
-		}
-		v.SetBoxed(i, x)
+		v.SetString(i, x.b)
 	default:
 		v.SetBoxed(i, x)
 	}
@@ -298,12 +305,7 @@ type IonLane struct {
 	Start  []uint32
 	End    []uint32
 	Data   []byte
-	Symtab Symbols
-}
-
-// Symbols resolves the symbol IDs of an Ion lane. *ion.Symtab implements it.
-type Symbols interface {
-	Get(id uint32) (string, bool)
+	Symtab *ion.Symtab
 }
 
 func (x *IonLane) reset() {
@@ -315,3 +317,60 @@ func (x *IonLane) reset() {
 
 // Get returns the encoded value of row i.
 func (x *IonLane) Get(i int) []byte { return x.Data[x.Start[i]:x.End[i]] }
+
+// ownStrings copies a shared or dictionary string lane into the vector's own storage, so that
+// more strings can be stored with SetString.
+func (v *Vec) ownStrings() {
+	rows := v.Strs
+	var buf []byte
+	start := make([]uint32, Pad(v.N))
+	end := make([]uint32, Pad(v.N))
+	rows.ForEach(func(i int) {
+		s := v.S.Get(i)
+		start[i] = uint32(len(buf))
+		buf = append(buf, s...)
+		end[i] = uint32(len(buf))
+	})
+	v.S = Strings{Start: start, End: end, Data: buf}
+	v.sbuf = buf
+	v.sforeign = false
+}
+
+// setStringShared stores at row i the string data[start:end] without copying when the lane
+// already shares data (or is empty), and by copying otherwise.
+func (v *Vec) setStringShared(i int, data []byte, start, end uint32) {
+	if !v.Strs.Any() && v.S.Codes == nil {
+		v.S.Data = data
+		v.sforeign = true
+	}
+	if v.sforeign && sameBytes(v.S.Data, data) {
+		v.laneBits(&v.Strs).Set(i)
+		v.S.Start = sized(v.S.Start, v.N)
+		v.S.End = sized(v.S.End, v.N)
+		v.S.Start[i], v.S.End[i] = start, end
+		return
+	}
+	v.SetString(i, data[start:end])
+}
+
+// setIonShared stores at row i the encoded value data[start:end] (symbols in st) in the Ion
+// lane, sharing data when the lane does; otherwise it decodes the value into the boxed lane.
+func (v *Vec) setIonShared(i int, data []byte, start, end uint32, st *ion.Symtab) {
+	if !v.Ions.Any() {
+		v.X.Data, v.X.Symtab = data, st
+	}
+	if sameBytes(v.X.Data, data) && v.X.Symtab == st {
+		v.laneBits(&v.Ions).Set(i)
+		v.X.Start = sized(v.X.Start, v.N)
+		v.X.End = sized(v.X.End, v.N)
+		v.X.Start[i], v.X.End[i] = start, end
+		return
+	}
+	if x, err := DecodeIon(data[start:end], st); err == nil {
+		v.Put(i, x)
+	}
+}
+
+func sameBytes(a, b []byte) bool {
+	return len(a) == len(b) && unsafe.SliceData(a) == unsafe.SliceData(b)
+}

@@ -4,10 +4,16 @@ package vm
 // loops, string and Ion lanes share v's bytes (only the row ranges are gathered), and a struct
 // lane's fields are gathered lazily, when a field is first used.
 func Take(c *Ctx, v *Vec, idx []int32) *Vec {
+	out := c.Vec(len(idx))
+	takeInto(out, v, idx)
+	return out
+}
+
+// takeInto fills out (already reset to len(idx) rows) with the rows idx of v.
+func takeInto(out, v *Vec, idx []int32) {
 	n := len(idx)
-	out := c.Vec(n)
 	if v == nil {
-		return out
+		return
 	}
 	lanes := v.Lanes()
 	if lanes&LNull != 0 {
@@ -48,6 +54,7 @@ func Take(c *Ctx, v *Vec, idx []int32) *Vec {
 			}
 		} else {
 			out.S.Data = v.S.Data
+			out.sforeign = true
 			out.S.Start = sized(out.S.Start, n)
 			out.S.End = sized(out.S.End, n)
 			for j, i := range idx {
@@ -69,7 +76,7 @@ func Take(c *Ctx, v *Vec, idx []int32) *Vec {
 	}
 	if lanes&LStruct != 0 {
 		takeBits(&out.Structs, v.Structs, idx)
-		out.Fields = &takeFields{c: c, src: v.Fields, idx: idx}
+		out.Fields = &takeFields{src: v.Fields, idx: idx}
 	}
 	if lanes&LBoxed != 0 {
 		takeBits(&out.Boxed, v.Boxed, idx)
@@ -78,7 +85,6 @@ func Take(c *Ctx, v *Vec, idx []int32) *Vec {
 			out.B[j] = v.B[i]
 		}
 	}
-	return out
 }
 
 func takeBits(dst *Bitmap, src Bitmap, idx []int32) {
@@ -91,9 +97,9 @@ func takeBits(dst *Bitmap, src Bitmap, idx []int32) {
 	*dst = d
 }
 
-// takeFields gathers the fields of a struct lane on demand.
+// takeFields gathers the fields of a struct lane on demand. The gathered columns are its own
+// (not scratch vectors of a Ctx), because they are cached across expression evaluations.
 type takeFields struct {
-	c     *Ctx
 	src   FieldSet
 	idx   []int32
 	cache map[string]*Vec
@@ -109,7 +115,9 @@ func (t *takeFields) Field(name string) (*Vec, error) {
 	if err != nil || f == nil {
 		return nil, err
 	}
-	v := Take(t.c, f, t.idx)
+	v := &Vec{}
+	v.Reset(len(t.idx))
+	takeInto(v, f, t.idx)
 	if t.cache == nil {
 		t.cache = map[string]*Vec{}
 	}
