@@ -2,6 +2,7 @@ package plan
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sneller-re/sneller/ion"
+	"github.com/sneller-re/sneller/pack"
 	"github.com/sneller-re/sneller/sql"
 	"github.com/sneller-re/sneller/vm"
 )
@@ -157,7 +159,7 @@ func valuesLoader(t *testing.T, tables map[string][]vm.Value) Env {
 }
 
 // runCase runs one case and returns "" on success or the reason of the failure.
-func runCase(t *testing.T, c *confCase, load loader) (reason string) {
+func runCase(t *testing.T, c *confCase, load loader, workers int) (reason string) {
 	defer func() {
 		if r := recover(); r != nil {
 			reason = fmt.Sprintf("panic: %v", r)
@@ -184,24 +186,24 @@ func runCase(t *testing.T, c *confCase, load loader) (reason string) {
 		want = append(want, w...)
 	}
 	env := load(t, tables)
-	got, err := runSQL(env, c.Query)
+	got, err := runSQL(env, c.Query, workers)
 	if err != nil {
 		return "error: " + err.Error()
 	}
 	if c.hasTag("impl_specific_result") {
-		return checkApprox(env, c.Query, got)
+		return checkApprox(env, c.Query, got, workers)
 	}
 	return compareRows(got, want, c.Ordered)
 }
 
-func runSQL(env Env, text string) ([]vm.Value, error) {
+func runSQL(env Env, text string, workers int) ([]vm.Value, error) {
 	st, err := sql.Parse(text)
 	if err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	q, err := Prepare(ctx, st, env, Options{MemoryLimit: 1 << 30})
+	q, err := Prepare(ctx, st, env, Options{MemoryLimit: 1 << 30, Workers: workers})
 	if err != nil {
 		return nil, err
 	}
@@ -221,10 +223,10 @@ var (
 // algorithms against the exact answers instead: the query is run again with
 // APPROX_COUNT_DISTINCT(x) replaced by COUNT(DISTINCT x) and APPROX_PERCENTILE by the exact
 // EXACT_PERCENTILE, and numbers must agree within the documented error of the sketches.
-func checkApprox(env Env, query string, got []vm.Value) string {
+func checkApprox(env Env, query string, got []vm.Value, workers int) string {
 	exact := approxCountRe.ReplaceAllString(query, "COUNT(DISTINCT $1)")
 	exact = approxPctRe.ReplaceAllString(exact, "EXACT_PERCENTILE(")
-	want, err := runSQL(env, exact)
+	want, err := runSQL(env, exact, workers)
 	if err != nil {
 		return "exact query: " + err.Error()
 	}
@@ -282,7 +284,7 @@ func knownFailures(t *testing.T) map[string]string {
 	return out
 }
 
-func runConformance(t *testing.T, load loader) {
+func runConformance(t *testing.T, load loader, workers int) {
 	path := conformanceFile()
 	f, err := os.Open(path)
 	if err != nil {
@@ -307,7 +309,7 @@ func runConformance(t *testing.T, load loader) {
 			skipped++
 			continue
 		}
-		reason := runCase(t, &c, load)
+		reason := runCase(t, &c, load, workers)
 		if reason == "" {
 			passed++
 			if _, ok := known[c.Name]; ok {
@@ -328,4 +330,64 @@ func runConformance(t *testing.T, load loader) {
 	fmt.Printf("conformance: %d passed, %d failed, %d skipped\n", passed, failed, skipped)
 }
 
-func TestConformanceValues(t *testing.T) { runConformance(t, valuesLoader) }
+// packedLoader loads each table through the real path: rows → packed blob → scan.
+func packedLoader(blockRows int) loader {
+	return func(t *testing.T, tables map[string][]vm.Value) Env {
+		env := MapEnv{}
+		for name, rows := range tables {
+			data, err := packRows(rows, blockRows)
+			if err != nil {
+				t.Fatal(err)
+			}
+			blob, err := pack.Open(context.Background(), name, pack.BytesFetcher(data), int64(len(data)), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			env[name] = blob
+		}
+		return env
+	}
+}
+
+// packRows packs struct Values into a blob.
+func packRows(rows []vm.Value, blockRows int) ([]byte, error) {
+	var out bytes.Buffer
+	w := pack.NewWriter(&out)
+	b := pack.NewBlockBuilder(pack.BuilderOptions{MaxRows: blockRows})
+	var buf ion.Buffer
+	flush := func() error {
+		blk, err := b.Finish()
+		if err != nil {
+			return err
+		}
+		return w.WriteBlock(blk)
+	}
+	for _, r := range rows {
+		buf.Reset()
+		vm.EncodeIon(&buf, b.Symtab(), r)
+		if err := b.Add(buf.Bytes(), b.Symtab()); err != nil {
+			return nil, err
+		}
+		if b.Full() {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	_, err := w.Close()
+	return out.Bytes(), err
+}
+
+// TestConformance runs the conformance cases through the real path (JSON rows → packed
+// blob → query) and prints one summary line.
+func TestConformance(t *testing.T) { runConformance(t, packedLoader(0), 0) }
+
+// TestConformanceSmallBlocks runs them again with 3-row blocks on one worker (so that output
+// order stays the input order), to exercise block boundaries, block skipping and merging.
+func TestConformanceSmallBlocks(t *testing.T) { runConformance(t, packedLoader(3), 1) }
+
+// TestConformanceValues runs them on in-memory tables.
+func TestConformanceValues(t *testing.T) { runConformance(t, valuesLoader, 0) }

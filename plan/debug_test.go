@@ -37,7 +37,7 @@ func TestDebugCase(t *testing.T) {
 			}
 			tables[n] = rows
 		}
-		got, err := runSQL(valuesLoader(t, tables), c.Query)
+		got, err := runSQL(packedLoader(0)(t, tables), c.Query, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -50,7 +50,7 @@ func TestDebugCase(t *testing.T) {
 }
 
 func parseForExplain(q string) (string, error) {
-	rows, err := runSQL(MapEnv{}, "EXPLAIN "+q)
+	rows, err := runSQL(MapEnv{}, "EXPLAIN "+q, 0)
 	_ = rows
 	return "", err
 }

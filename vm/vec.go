@@ -374,3 +374,11 @@ func (v *Vec) setIonShared(i int, data []byte, start, end uint32, st *ion.Symtab
 func sameBytes(a, b []byte) bool {
 	return len(a) == len(b) && unsafe.SliceData(a) == unsafe.SliceData(b)
 }
+
+// SetStringLane installs a string lane whose bytes belong to someone else (a decoded blob
+// chunk): rows is the lane's bitmap. Later SetString calls copy the lane first.
+func (v *Vec) SetStringLane(rows Bitmap, s Strings) {
+	v.Strs = rows
+	v.S = s
+	v.sforeign = true
+}

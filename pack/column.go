@@ -1,0 +1,222 @@
+package pack
+
+import (
+	"bytes"
+)
+
+// bits is a growable bitmap of rows.
+type bits []uint64
+
+func (b *bits) set(i int) {
+	w := i >> 6
+	for len(*b) <= w {
+		*b = append(*b, 0)
+	}
+	(*b)[w] |= 1 << (i & 63)
+}
+
+func (b bits) get(i int) bool {
+	w := i >> 6
+	return w < len(b) && b[w]&(1<<(i&63)) != 0
+}
+
+func (b bits) count() int {
+	n := 0
+	for _, w := range b {
+		for ; w != 0; w &= w - 1 {
+			n++
+		}
+	}
+	return n
+}
+
+// column accumulates one column of a block while rows are added: each lane holds the rows
+// (by row number) whose value has its type.
+type column struct {
+	path  []string
+	depth int
+
+	lanes                            uint16
+	null, boolm, boolv, intm, floatm bits
+	timem, strm, ionm, structm       bits
+	ints, times                      []int64
+	floats                           []float64
+	strRows                          []int32
+	strEnd                           []uint32
+	strData                          []byte
+	ionRows                          []int32
+	ionEnd                           []uint32
+	ionData                          []byte
+	children                         []*column
+	byName                           map[string]*column
+	bySym                            []*column // child by symbol ID of the block's symbol table
+	full                             bool      // too many fields: further structs go to the Ion lane
+	stats                            colStats
+	rawBytes                         int
+	lastRow                          int // 1 + the last row that got a value (to drop duplicate fields)
+}
+
+// colStats are the statistics of one column of a block.
+type colStats struct {
+	nulls, bools, ints, floats, times, strs, ions, structs int
+	nans                                                   int
+	boolMin, boolMax                                       bool
+	intMin, intMax                                         int64
+	floatMin, floatMax                                     float64
+	timeMin, timeMax                                       int64
+	strMin, strMax                                         []byte
+	strMaxUnbounded                                        bool
+}
+
+func newColumn(path []string, depth int) *column {
+	return &column{path: path, depth: depth}
+}
+
+func growTo[T any](s []T, n int) []T {
+	for len(s) < n {
+		var zero T
+		s = append(s, zero)
+	}
+	return s
+}
+
+func (c *column) addNull(row int) {
+	c.lanes |= laneNull
+	c.null.set(row)
+	c.stats.nulls++
+}
+
+func (c *column) addBool(row int, v bool) {
+	c.lanes |= laneBool
+	c.boolm.set(row)
+	if v {
+		c.boolv.set(row)
+	}
+	s := &c.stats
+	if s.bools == 0 {
+		s.boolMin, s.boolMax = v, v
+	} else {
+		s.boolMin = s.boolMin && v
+		s.boolMax = s.boolMax || v
+	}
+	s.bools++
+}
+
+func (c *column) addInt(row int, v int64) {
+	c.lanes |= laneInt
+	c.intm.set(row)
+	c.ints = growTo(c.ints, row)
+	c.ints = append(c.ints[:row], v)
+	s := &c.stats
+	if s.ints == 0 || v < s.intMin {
+		s.intMin = v
+	}
+	if s.ints == 0 || v > s.intMax {
+		s.intMax = v
+	}
+	s.ints++
+	c.rawBytes += 8
+}
+
+func (c *column) addFloat(row int, v float64) {
+	c.lanes |= laneFloat
+	c.floatm.set(row)
+	c.floats = growTo(c.floats, row)
+	c.floats = append(c.floats[:row], v)
+	s := &c.stats
+	if v != v { // NaN does not enter the range
+		s.nans++
+	} else {
+		if s.floats == s.nans || v < s.floatMin {
+			s.floatMin = v
+		}
+		if s.floats == s.nans || v > s.floatMax {
+			s.floatMax = v
+		}
+	}
+	s.floats++
+	c.rawBytes += 8
+}
+
+func (c *column) addTime(row int, us int64) {
+	c.lanes |= laneTime
+	c.timem.set(row)
+	c.times = growTo(c.times, row)
+	c.times = append(c.times[:row], us)
+	s := &c.stats
+	if s.times == 0 || us < s.timeMin {
+		s.timeMin = us
+	}
+	if s.times == 0 || us > s.timeMax {
+		s.timeMax = us
+	}
+	s.times++
+	c.rawBytes += 8
+}
+
+func (c *column) addString(row int, v []byte) {
+	c.lanes |= laneStr
+	c.strm.set(row)
+	c.strRows = append(c.strRows, int32(row))
+	c.strData = append(c.strData, v...)
+	c.strEnd = append(c.strEnd, uint32(len(c.strData)))
+	s := &c.stats
+	if s.strs == 0 || bytes.Compare(v, s.strMin) < 0 {
+		s.strMin = append(s.strMin[:0], v[:min(len(v), statPrefix)]...)
+	}
+	if !s.strMaxUnbounded && (s.strs == 0 || bytes.Compare(v, s.strMax) > 0) {
+		if len(v) > statPrefix {
+			s.strMaxUnbounded = true
+			s.strMax = s.strMax[:0]
+		} else {
+			s.strMax = append(s.strMax[:0], v...)
+		}
+	}
+	s.strs++
+	c.rawBytes += len(v) + 8
+}
+
+func (c *column) addIon(row int, v []byte) {
+	c.lanes |= laneIon
+	c.ionm.set(row)
+	c.ionRows = append(c.ionRows, int32(row))
+	c.ionData = append(c.ionData, v...)
+	c.ionEnd = append(c.ionEnd, uint32(len(c.ionData)))
+	c.stats.ions++
+	c.rawBytes += len(v) + 8
+}
+
+func (c *column) addStruct(row int) {
+	c.lanes |= laneStruct
+	c.structm.set(row)
+	c.stats.structs++
+}
+
+// child returns the column of field name, creating it (nil when the struct has too many
+// fields already).
+func (c *column) child(name string) *column {
+	if k, ok := c.byName[name]; ok {
+		return k
+	}
+	if len(c.children) >= maxFields {
+		return nil
+	}
+	path := make([]string, len(c.path)+1)
+	copy(path, c.path)
+	path[len(c.path)] = name
+	k := newColumn(path, c.depth+1)
+	if c.byName == nil {
+		c.byName = map[string]*column{}
+	}
+	c.byName[name] = k
+	c.children = append(c.children, k)
+	return k
+}
+
+// walk calls fn for c and every descendant column, parents first.
+func (c *column) walk(fn func(*column)) {
+	fn(c)
+	for _, k := range c.children {
+		k.walk(fn)
+	}
+}
