@@ -244,7 +244,7 @@ func (s *blockSummary) Range(path []string) (vm.Range, bool) {
 				break
 			}
 		}
-		return vm.Range{}, true
+		return vm.Range{Missing: s.m.Rows}, true
 	}
 	cm := &s.m.Columns[c]
 	st := &cm.Stats
@@ -252,7 +252,8 @@ func (s *blockSummary) Range(path []string) (vm.Range, bool) {
 		return vm.Range{}, false
 	}
 	r := vm.Range{
-		Null: st.Nulls > 0, Bool: st.Bools > 0, Composite: st.Structs > 0,
+		Missing: s.m.Rows - int(st.Present()),
+		Null:    st.Nulls > 0, Bool: st.Bools > 0, Composite: st.Structs > 0,
 		BoolMin: st.BoolMin, BoolMax: st.BoolMax,
 		Time: st.Times > 0, TimeMin: st.TimeMin, TimeMax: st.TimeMax,
 		Str: st.Strs > 0, StrMin: st.StrMin, StrMax: st.StrMax, StrMaxUnbounded: st.StrMaxUnbounded,

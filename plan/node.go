@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -81,6 +82,10 @@ type scanNode struct {
 	name  string
 	need  *vm.PathSet
 	prune []pruneTerm
+	// topk, when set, is the bound of a top-k sort over the column at topkPath: blocks are
+	// read best first and skipped once they cannot beat it.
+	topk     *vm.TopKBound
+	topkPath []string
 }
 
 func (s *scanNode) explain(e *explainer) {
@@ -91,6 +96,9 @@ func (s *scanNode) explain(e *explainer) {
 			cols = append(cols, strings.Join(p, "."))
 		}
 		line += " columns(" + strings.Join(cols, ", ") + ")"
+	}
+	if s.topk != nil {
+		line += " best-first(" + strings.Join(s.topkPath, ".") + ")"
 	}
 	if len(s.prune) > 0 {
 		var ps []string
@@ -114,7 +122,65 @@ func (s *scanNode) blocks(ex *executor) []int {
 		out = append(out, i)
 	}
 	ex.stats.BlocksTotal.Add(int64(nb))
+	if s.topk != nil {
+		// best blocks first: they fill the top-k heap, and the bound then skips the rest
+		type keyed struct {
+			i      int
+			lo, hi vm.Value
+			ok     bool
+		}
+		ks := make([]keyed, len(out))
+		for j, i := range out {
+			ks[j].i = i
+			if sum := s.src.Summary(i); sum != nil {
+				ks[j].lo, ks[j].hi, ks[j].ok = topkRange(sum, s.topkPath)
+			}
+		}
+		desc := s.topk.Desc
+		sort.SliceStable(ks, func(a, b int) bool {
+			x, y := ks[a], ks[b]
+			if x.ok != y.ok {
+				return !x.ok // blocks without a usable range cannot be skipped: read them first
+			}
+			if !x.ok {
+				return false
+			}
+			if desc {
+				return vm.Compare(x.hi, y.hi) > 0
+			}
+			return vm.Compare(x.lo, y.lo) < 0
+		})
+		for j := range ks {
+			out[j] = ks[j].i
+		}
+	}
 	return out
+}
+
+// topkRange returns the value range of the column at path in a block when it holds values of
+// one ordered class only (no NULL, no MISSING), which a top-k bound can be compared with.
+func topkRange(sum vm.Summary, path []string) (lo, hi vm.Value, ok bool) {
+	r, ok := sum.Range(path)
+	if !ok || r.Missing > 0 || r.Null || r.Bool || r.Composite {
+		return lo, hi, false
+	}
+	classes := 0
+	if r.Num {
+		classes++
+		lo, hi = r.NumMin, r.NumMax
+	}
+	if r.Time {
+		classes++
+		lo, hi = vm.Time(r.TimeMin), vm.Time(r.TimeMax)
+	}
+	if r.Str {
+		classes++
+		if r.StrMaxUnbounded {
+			return lo, hi, false
+		}
+		lo, hi = vm.Bytes(r.StrMin), vm.Bytes(r.StrMax)
+	}
+	return lo, hi, classes == 1
 }
 
 func (s *scanNode) run(ex *executor, mk sinkFn) error {
@@ -140,6 +206,14 @@ func (s *scanNode) run(ex *executor, mk sinkFn) error {
 						return err
 					}
 					i := blocks[k]
+					if s.topk != nil {
+						if sum := s.src.Summary(i); sum != nil {
+							if lo, hi, ok := topkRange(sum, s.topkPath); ok && !s.topk.Beats(lo, hi) {
+								ex.stats.BlocksSkipped.Add(1)
+								continue
+							}
+						}
+					}
 					fields, n, release, err := s.src.Open(ex.ctx, i, s.need)
 					if err != nil {
 						return fmt.Errorf("%s: block %d: %w", s.name, i, err)
@@ -149,7 +223,7 @@ func (s *scanNode) run(ex *executor, mk sinkFn) error {
 					}
 					m := c.Mark()
 					row := vm.StructOf(c, n, vm.FullBitmap(nil, n), fields)
-					err = ops[w].Push(c, &vm.Batch{N: n, Vars: []*vm.Vec{row}, Sel: vm.FullBitmap(nil, n)})
+					err = ops[w].Push(c, &vm.Batch{N: n, Vars: []*vm.Vec{row}, Sel: vm.FullBitmap(nil, n), Base: int64(i) << 32})
 					c.Release(m)
 					if release != nil {
 						release()
@@ -204,7 +278,7 @@ func (r *rowsNode) run(ex *executor, mk sinkFn) error {
 			}
 			vars[j] = v
 		}
-		err := op.Push(c, &vm.Batch{N: n, Vars: vars, Sel: vm.FullBitmap(nil, n)})
+		err := op.Push(c, &vm.Batch{N: n, Vars: vars, Sel: vm.FullBitmap(nil, n), Base: int64(lo)})
 		c.Release(m)
 		if err == vm.ErrDone {
 			break

@@ -129,7 +129,7 @@ func (p *planner) body(b sql.Body, outer *scope, params *paramSet) (*planned, er
 }
 
 // orderLimit adds ORDER BY (a sort, top-k with a LIMIT) and LIMIT/OFFSET.
-func (p *planner) orderLimit(n node, order []*sql.OrderItem, limit, offset *sql.Int, sc *scope, inline map[string]vm.Expr) (node, error) {
+func (p *planner) orderLimit(n node, order []*sql.OrderItem, limit, offset *sql.Int, sc *scope, bound *vm.TopKBound) (node, error) {
 	lim, off := int64(-1), int64(0)
 	if limit != nil {
 		lim = limit.Value
@@ -162,8 +162,20 @@ func (p *planner) orderLimit(n node, order []*sql.OrderItem, limit, offset *sql.
 		if lim >= 0 {
 			what += fmt.Sprintf(" top %d", lim+off)
 		}
+		if bound != nil && lim >= 0 {
+			if b, path, ok := scanKey(keys[0].X, sc); ok {
+				bound.Desc = keys[0].Desc
+				b.scan.topk, b.scan.topkPath = bound, path
+			} else {
+				bound = nil
+			}
+		} else {
+			bound = nil
+		}
 		return &serialNode{in: n, what: what, make: func() func(vm.Op) vm.Op {
-			return func(next vm.Op) vm.Op { return &vm.Sort{Keys: keys, Limit: lim, Offset: off, Next: next} }
+			return func(next vm.Op) vm.Op {
+				return &vm.Sort{Keys: keys, Limit: lim, Offset: off, Next: next, Bound: bound}
+			}
 		}}, nil
 	}
 	if lim >= 0 || off > 0 {
@@ -245,4 +257,29 @@ func outputNames(items []*sql.SelectItem, names []string, explicit []bool) []str
 		seen[out[i]] = true
 	}
 	return out
+}
+
+// scanKey reports whether e is a field path of a scanned table's row binding.
+func scanKey(e vm.Expr, sc *scope) (binding, []string, bool) {
+	pth, ok := e.(*vm.Path)
+	if !ok {
+		return binding{}, nil, false
+	}
+	v, ok := pth.X.(*vm.Var)
+	if !ok {
+		return binding{}, nil, false
+	}
+	var names []string
+	for _, s := range pth.Steps {
+		if s.IsIndex {
+			return binding{}, nil, false
+		}
+		names = append(names, s.Field)
+	}
+	for _, b := range sc.bindings {
+		if b.slot == v.Slot && b.scan != nil {
+			return b, names, true
+		}
+	}
+	return binding{}, nil, false
 }

@@ -162,8 +162,12 @@ func (p *planner) selectQuery(s *sql.Select, outer *scope, params *paramSet) (*p
 			return nil, err
 		}
 	} else {
+		var bound *vm.TopKBound
+		if !grouped && len(winCalls) == 0 && !s.Distinct {
+			bound = &vm.TopKBound{}
+		}
 		var err error
-		if n, err = p.orderLimit(n, s.OrderBy, limit, offset, sc, nil); err != nil {
+		if n, err = p.orderLimit(n, s.OrderBy, limit, offset, sc, bound); err != nil {
 			return nil, err
 		}
 	}

@@ -12,6 +12,9 @@ type Batch struct {
 	N    int
 	Vars []*Vec
 	Sel  Bitmap
+	// Base orders rows across batches: the input position of row 0 (a scan uses
+	// block<<32), so that ties in a sort keep input order whatever the workers' schedule.
+	Base int64
 }
 
 // Ctx is the per-worker evaluation context: scratch vectors reused across batches, the

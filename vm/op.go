@@ -37,7 +37,7 @@ func (f *Filter) Push(c *Ctx, b *Batch) error {
 	if !sel.Any() {
 		return nil
 	}
-	return f.Next.Push(c, &Batch{N: b.N, Vars: b.Vars, Sel: sel})
+	return f.Next.Push(c, &Batch{N: b.N, Vars: b.Vars, Sel: sel, Base: b.Base})
 }
 
 func (f *Filter) Close(c *Ctx) error { return f.Next.Close(c) }
@@ -63,7 +63,7 @@ func (p *Project) Push(c *Ctx, b *Batch) error {
 	for _, k := range p.Keep {
 		vars = append(vars, b.Vars[k])
 	}
-	err := p.Next.Push(c, &Batch{N: b.N, Vars: vars, Sel: b.Sel})
+	err := p.Next.Push(c, &Batch{N: b.N, Vars: vars, Sel: b.Sel, Base: b.Base})
 	c.Release(m)
 	return err
 }
@@ -95,7 +95,7 @@ func (l *Limit) Push(c *Ctx, b *Batch) error {
 	}
 	_ = dropped
 	if sel.Any() {
-		if err := l.Next.Push(c, &Batch{N: b.N, Vars: b.Vars, Sel: sel}); err != nil {
+		if err := l.Next.Push(c, &Batch{N: b.N, Vars: b.Vars, Sel: sel, Base: b.Base}); err != nil {
 			return err
 		}
 	}

@@ -63,7 +63,7 @@ func (d *Distinct) Push(c *Ctx, b *Batch) error {
 	if !sel.Any() {
 		return nil
 	}
-	return d.Next.Push(c, &Batch{N: b.N, Vars: b.Vars, Sel: sel})
+	return d.Next.Push(c, &Batch{N: b.N, Vars: b.Vars, Sel: sel, Base: b.Base})
 }
 
 func (d *Distinct) Close(c *Ctx) error {

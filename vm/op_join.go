@@ -102,7 +102,7 @@ func (j *HashJoin) Push(c *Ctx, b *Batch) error {
 			}
 			vars = append(vars, v)
 		}
-		err := j.Next.Push(c, &Batch{N: n, Vars: vars, Sel: FullBitmap(nil, n)})
+		err := j.Next.Push(c, &Batch{N: n, Vars: vars, Sel: FullBitmap(nil, n), Base: b.Base})
 		c.Release(mm)
 		if err != nil {
 			return err
@@ -145,7 +145,7 @@ func (u *Unpivot) Push(c *Ctx, b *Batch) error {
 		vv.Put(i, vals[i])
 		kv.SetString(i, []byte(keys[i]))
 	}
-	return u.Next.Push(c, &Batch{N: n, Vars: []*Vec{vv, kv}, Sel: FullBitmap(nil, n)})
+	return u.Next.Push(c, &Batch{N: n, Vars: []*Vec{vv, kv}, Sel: FullBitmap(nil, n), Base: b.Base})
 }
 
 func (u *Unpivot) Close(c *Ctx) error { return u.Next.Close(c) }

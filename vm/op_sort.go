@@ -19,9 +19,11 @@ type Sort struct {
 	Limit  int64 // < 0: no limit
 	Offset int64
 	Next   Op
+	// Bound, when set, receives the first key of the worst kept row once the top-k heap is
+	// full (see TopKBound).
+	Bound *TopKBound
 
 	buf  rowBuf
-	seq  int64
 	heap sortHeap
 }
 
@@ -81,8 +83,7 @@ func (s *Sort) Push(c *Ctx, b *Batch) error {
 		for j, v := range keys {
 			kv[j] = v.Get(i)
 		}
-		kv[width-1] = Int(s.seq)
-		s.seq++
+		kv[width-1] = Int(b.Base + int64(i))
 		if s.Limit >= 0 {
 			k := int(s.Limit + s.Offset)
 			if k == 0 {
@@ -113,6 +114,9 @@ func (s *Sort) Push(c *Ctx, b *Batch) error {
 		}
 		err = s.buf.add(kv)
 	})
+	if s.Bound != nil && s.Limit >= 0 && len(s.heap.rows) == int(s.Limit+s.Offset) && len(s.heap.rows) > 0 {
+		s.Bound.Update(s.heap.rows[0][0])
+	}
 	return err
 }
 

@@ -56,7 +56,7 @@ func (u *Unnest) Push(c *Ctx, b *Batch) error {
 		vars[j] = Take(c, v, parents)
 	}
 	vars[len(b.Vars)] = ev
-	return u.Next.Push(c, &Batch{N: n, Vars: vars, Sel: FullBitmap(nil, n)})
+	return u.Next.Push(c, &Batch{N: n, Vars: vars, Sel: FullBitmap(nil, n), Base: b.Base})
 }
 
 func (u *Unnest) Close(c *Ctx) error { return u.Next.Close(c) }

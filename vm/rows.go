@@ -58,7 +58,7 @@ func emitRows(c *Ctx, next Op, rows [][]Value, off, width int) error {
 			}
 			vars[j] = v
 		}
-		err := next.Push(c, &Batch{N: n, Vars: vars, Sel: FullBitmap(nil, n)})
+		err := next.Push(c, &Batch{N: n, Vars: vars, Sel: FullBitmap(nil, n), Base: int64(start)})
 		c.Release(m)
 		if err != nil {
 			return err

@@ -35,6 +35,7 @@ type Summary interface {
 // Range is the set of values a column can hold in a block: for each type class present, its
 // minimum and maximum, and whether other kinds occur.
 type Range struct {
+	Missing               int // rows where the column is MISSING
 	Null, Bool, Composite bool
 	BoolMin, BoolMax      bool
 	Num                   bool

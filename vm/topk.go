@@ -1,0 +1,41 @@
+package vm
+
+import "sync"
+
+// TopKBound lets a top-k sort tell the scans feeding it how good a row must now be to make the
+// cut, so that whole blocks whose summaries prove them worse are skipped. The sort publishes
+// the first sort key of its worst kept row once it holds k rows.
+type TopKBound struct {
+	Desc bool
+
+	mu  sync.Mutex
+	val Value
+	set bool
+}
+
+// Update records the first key of the current k-th row.
+func (t *TopKBound) Update(v Value) {
+	t.mu.Lock()
+	t.val, t.set = v.Clone(), true
+	t.mu.Unlock()
+}
+
+// Get returns the current bound, if any.
+func (t *TopKBound) Get() (Value, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.val, t.set
+}
+
+// Beats reports whether some row of a block whose column holds only values of one class in
+// [lo, hi] (no NULL, no MISSING) could sort strictly before the bound.
+func (t *TopKBound) Beats(lo, hi Value) bool {
+	b, ok := t.Get()
+	if !ok {
+		return true
+	}
+	if t.Desc {
+		return Compare(hi, b) > 0
+	}
+	return Compare(lo, b) < 0
+}
