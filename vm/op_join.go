@@ -1,5 +1,10 @@
 package vm
 
+import "fmt"
+
+// maxJoinRows bounds the pairs one probe batch of a join may produce at once.
+const maxJoinRows = 1 << 26
+
 // JoinTable is the build side of a hash join: the right input's rows, indexed by their join
 // key tuple. It is built once and read by every probing worker.
 type JoinTable struct {
@@ -54,6 +59,9 @@ func (j *HashJoin) Push(c *Ctx, b *Batch) error {
 	var left []int32
 	var right []int32
 	if t.all {
+		if int64(b.Sel.Count())*int64(len(t.rows)) > maxJoinRows {
+			return fmt.Errorf("%w: a cross join of %d × %d rows in one batch", ErrMemoryLimit, b.Sel.Count(), len(t.rows))
+		}
 		b.Sel.ForEach(func(i int) {
 			for r := range t.rows {
 				left = append(left, int32(i))
@@ -88,6 +96,9 @@ func (j *HashJoin) Push(c *Ctx, b *Batch) error {
 	}
 	const chunk = 1 << 14
 	for lo := 0; lo < len(left); lo += chunk {
+		if err := c.Err(); err != nil {
+			return err
+		}
 		hi := min(lo+chunk, len(left))
 		n := hi - lo
 		mm := c.Mark()
