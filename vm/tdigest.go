@@ -73,7 +73,7 @@ func (t *tdigest) sortAll() {
 	if t.sorted == len(t.c) {
 		return
 	}
-	slices.SortStableFunc(t.c, func(a, b centroid) int { return cmpFloat(a.mean, b.mean) })
+	slices.SortFunc(t.c, func(a, b centroid) int { return cmpFloat(a.mean, b.mean) })
 	t.sorted = len(t.c)
 }
 
