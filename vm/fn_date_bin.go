@@ -86,8 +86,8 @@ func parseStride(s string) (int64, error) {
 }
 
 func dateBin(stride, ts, origin int64) (int64, bool) {
-	d, ok := addCheck(ts, -origin)
-	if !ok || origin == -1<<63 {
+	d, ok := subCheck(ts, origin)
+	if !ok {
 		return 0, false
 	}
 	return mulAdd(floorDiv(d, stride), stride, origin)
