@@ -222,7 +222,7 @@ func (t *tdigest) mergeState(s Value) error {
 		o.c = append(o.c, centroid{m.Float(), w.Float()})
 		o.total += w.Float()
 	}
-	if len(o.c) == 0 || o.min > o.max {
+	if len(o.c) == 0 || !(o.min <= o.max) {
 		return fmt.Errorf("%w: empty or inverted range", ErrTDigestState)
 	}
 	t.merge(&o)
