@@ -408,3 +408,58 @@ func TestAggregateNamesAndChecks(t *testing.T) {
 	}
 	_ = context.Background
 }
+
+func benchAgg(b *testing.B, name string, vals []Value, groups []uint32, ngroups int) {
+	fn := LookupAgg(name)
+	a := fn.New(AggOptions{})
+	a.Resize(ngroups)
+	v := vecOf(vals, false)
+	sel := FullBitmap(nil, len(vals))
+	c := newTestCtx()
+	b.SetBytes(int64(8 * len(vals)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := a.Update(c, []*Vec{v}, sel, groups); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchInts(n int) []Value {
+	r := rand.New(rand.NewPCG(1, 2))
+	vals := make([]Value, n)
+	for i := range vals {
+		vals[i] = Int(r.Int64N(1 << 40))
+	}
+	return vals
+}
+
+func benchGroups(n, ngroups int) []uint32 {
+	r := rand.New(rand.NewPCG(3, 4))
+	g := make([]uint32, n)
+	for i := range g {
+		g[i] = uint32(r.IntN(ngroups))
+	}
+	return g
+}
+
+func BenchmarkMaxInts(b *testing.B) { benchAgg(b, "MAX", benchInts(4096), nil, 1) }
+func BenchmarkMaxIntsGrouped(b *testing.B) {
+	benchAgg(b, "MAX", benchInts(4096), benchGroups(4096, 100), 100)
+}
+func BenchmarkAvgInts(b *testing.B) { benchAgg(b, "AVG", benchInts(4096), nil, 1) }
+func BenchmarkAvgIntsGrouped(b *testing.B) {
+	benchAgg(b, "AVG", benchInts(4096), benchGroups(4096, 100), 100)
+}
+
+func BenchmarkLatestTimes(b *testing.B) {
+	vals := benchInts(4096)
+	for i, v := range vals {
+		vals[i] = Time(v.Int())
+	}
+	benchAgg(b, "LATEST", vals, nil, 1)
+}
+
+func BenchmarkApproxCountDistinctInts(b *testing.B) {
+	benchAgg(b, "APPROX_COUNT_DISTINCT", benchInts(4096), benchGroups(4096, 10), 10)
+}
