@@ -126,6 +126,17 @@ func TestVectorMatchesEval(t *testing.T) {
 				}
 				cols[j] = vals
 				exprs = append(exprs, &Var{Slot: len(vars)})
+				if iter%4 == 3 {
+					// every value through Put: strings land in the boxed lane, as a
+					// generic implementation's output does
+					v := &Vec{}
+					v.Reset(n)
+					for i, x := range vals {
+						v.Put(i, x)
+					}
+					vars = append(vars, v)
+					continue
+				}
 				vars = append(vars, vecOf(vals, iter%3 == 0))
 			}
 			b := batchOf(n, vars...)
