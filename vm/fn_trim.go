@@ -1,6 +1,9 @@
 package vm
 
-import "bytes"
+import (
+	"bytes"
+	"slices"
+)
 
 // TRIM(s[, chars]), LTRIM(s[, chars]) and RTRIM(s[, chars]) remove the characters of chars
 // (default: ASCII white space, " \t\n\v\f\r") from both ends, the start, or the end of the
@@ -94,6 +97,12 @@ func mapStrings(c *Ctx, v *Vec, sel Bitmap, n int, fn func(dst, s []byte) []byte
 	rows := AndBits(nil, sel, v.Strs, n)
 	newStrBuilder(out, n)
 	o := &out.S
+	// most string functions keep or shrink their input: reserve its size once
+	if v.S.Codes == nil {
+		o.Data = slices.Grow(o.Data, len(v.S.Data))
+	} else {
+		o.Data = slices.Grow(o.Data, 16*n)
+	}
 	for w, m := range rows {
 		for ; m != 0; m &= m - 1 {
 			i := w*64 + trailing(m)
