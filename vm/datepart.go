@@ -204,6 +204,15 @@ func mulCheck(a, b int64) (int64, bool) {
 	return p, true
 }
 
+// subCheck returns a - b, with ok false on int64 overflow.
+func subCheck(a, b int64) (int64, bool) {
+	d := a - b
+	if (b < 0 && d < a) || (b > 0 && d > a) {
+		return 0, false
+	}
+	return d, true
+}
+
 func addCheck(a, b int64) (int64, bool) {
 	s := a + b
 	if (a >= 0) == (b >= 0) && (s >= 0) != (a >= 0) {

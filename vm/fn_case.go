@@ -2,6 +2,7 @@ package vm
 
 import (
 	"bytes"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -38,11 +39,14 @@ func init() {
 // appendUpper appends the upper-case form of s to dst; ASCII takes a byte loop.
 func appendUpper(dst, s []byte) []byte {
 	if isASCII(s) {
-		for _, c := range s {
+		n := len(dst)
+		dst = slices.Grow(dst, len(s))[:n+len(s)]
+		out := dst[n:]
+		for i, c := range s {
 			if 'a' <= c && c <= 'z' {
 				c -= 'a' - 'A'
 			}
-			dst = append(dst, c)
+			out[i] = c
 		}
 		return dst
 	}
@@ -52,11 +56,14 @@ func appendUpper(dst, s []byte) []byte {
 // appendLower appends the lower-case form of s to dst.
 func appendLower(dst, s []byte) []byte {
 	if isASCII(s) {
-		for _, c := range s {
+		n := len(dst)
+		dst = slices.Grow(dst, len(s))[:n+len(s)]
+		out := dst[n:]
+		for i, c := range s {
 			if 'A' <= c && c <= 'Z' {
 				c += 'a' - 'A'
 			}
-			dst = append(dst, c)
+			out[i] = c
 		}
 		return dst
 	}

@@ -23,7 +23,7 @@ func init() {
 		Eval:   evalDateBin,
 		Vector: vecDateBin,
 		Check: func(consts []Value, isConst []bool) error {
-			if !isConst[0] || consts[0].k != KString {
+			if len(isConst) == 0 || !isConst[0] || consts[0].k != KString {
 				return errors.New("DATE_BIN: the stride must be a constant string such as '15 minutes'")
 			}
 			if _, err := parseStride(consts[0].String()); err != nil {
@@ -86,8 +86,8 @@ func parseStride(s string) (int64, error) {
 }
 
 func dateBin(stride, ts, origin int64) (int64, bool) {
-	d, ok := addCheck(ts, -origin)
-	if !ok || origin == -1<<63 {
+	d, ok := subCheck(ts, origin)
+	if !ok {
 		return 0, false
 	}
 	return mulAdd(floorDiv(d, stride), stride, origin)

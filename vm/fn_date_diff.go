@@ -34,8 +34,8 @@ func dateDiff(p DatePart, a, b int64) int64 {
 		return monthsBetween(a, b) / 12
 	}
 	// b - a can overflow only for timestamps ~292,000 years apart; compute in two halves
-	d, ok := addCheck(b, -a)
-	if !ok || a == -1<<63 {
+	d, ok := subCheck(b, a)
+	if !ok {
 		u := p.fixedMicros()
 		return b/u - a/u
 	}

@@ -738,6 +738,9 @@ func (p *sqlParser) call(name string) (sqlExpr, error) {
 		star := false
 		if p.acceptP("*") {
 			star = true
+			if err := p.expectP(")"); err != nil {
+				return nil, err
+			}
 		} else if !p.acceptP(")") {
 			for {
 				x, err := p.expr()
@@ -752,10 +755,6 @@ func (p *sqlParser) call(name string) (sqlExpr, error) {
 					return nil, err
 				}
 			}
-			p.pos-- // re-read the ')'
-		}
-		if err := p.expectP(")"); err != nil {
-			return nil, err
 		}
 		if a := LookupAgg(name); a != nil {
 			if p.isKw("OVER") {
@@ -924,6 +923,10 @@ func (q *sqlQuery) run(c *Ctx, rows []Value) ([]Value, error) {
 	}
 	var out []Value
 	emit := func(env *sqlEnv) {
+		if a, ok := q.items[0].(*sqlAgg); ok && len(q.items) == 1 && a.fn.Name == "SNELLER_DATASHAPE" {
+			out = append(out, a.eval(env)) // the row is the shape itself, as in the original
+			return
+		}
 		var fields []Field
 		for i, it := range q.items {
 			fields = append(fields, Field{Name: q.names[i], Value: it.eval(env)})

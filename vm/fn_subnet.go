@@ -25,6 +25,9 @@ func init() {
 			return Bool(ok && lo <= ip && ip <= hi)
 		},
 		Check: func(consts []Value, isConst []bool) error {
+			if len(consts) < 2 || len(isConst) != len(consts) {
+				return errors.New("IS_SUBNET_OF takes a range and an address")
+			}
 			for i := 0; i < len(isConst)-1; i++ {
 				if !isConst[i] {
 					return errors.New("IS_SUBNET_OF: the range must be constant strings")

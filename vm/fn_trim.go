@@ -1,6 +1,9 @@
 package vm
 
-import "bytes"
+import (
+	"bytes"
+	"slices"
+)
 
 // TRIM(s[, chars]), LTRIM(s[, chars]) and RTRIM(s[, chars]) remove the characters of chars
 // (default: ASCII white space, " \t\n\v\f\r") from both ends, the start, or the end of the
@@ -75,24 +78,48 @@ func isASCIISpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
+// stringLanesOnly reports whether the string rows of v selected by sel are all in its string
+// lane: strings produced by a generic implementation sit in the boxed lane (and symbols may
+// sit in the Ion lane), and a typed implementation that reads only the string lane must then
+// decline.
+func stringLanesOnly(v *Vec, sel Bitmap) bool {
+	return !Intersects(v.Boxed, sel) && !Intersects(v.Ions, sel)
+}
+
 // mapStrings applies fn to every selected string of v, building a string lane; other rows are
-// MISSING (the string functions return MISSING for non-strings).
+// MISSING (the string functions return MISSING for non-strings). It returns nil, so that the
+// caller falls back to Eval, when some strings are not in the string lane.
 func mapStrings(c *Ctx, v *Vec, sel Bitmap, n int, fn func(dst, s []byte) []byte) *Vec {
+	if !stringLanesOnly(v, sel) {
+		return nil
+	}
 	out := c.Vec(n)
 	rows := AndBits(nil, sel, v.Strs, n)
-	b := newStrBuilder(out, n)
+	newStrBuilder(out, n)
+	o := &out.S
+	// most string functions keep or shrink their input: reserve its size once
+	if v.S.Codes == nil {
+		o.Data = slices.Grow(o.Data, len(v.S.Data))
+	} else {
+		o.Data = slices.Grow(o.Data, 16*n)
+	}
 	for w, m := range rows {
 		for ; m != 0; m &= m - 1 {
 			i := w*64 + trailing(m)
-			s := v.S.Get(i)
-			b.add(i, func(dst []byte) []byte { return fn(dst, s) })
+			start := len(o.Data)
+			o.Data = fn(o.Data, v.S.Get(i))
+			o.Start[i], o.End[i] = uint32(start), uint32(len(o.Data))
 		}
 	}
+	out.Strs = CopyBits(out.Strs, rows, n)
 	return out
 }
 
 // mapStringsToInt applies fn to every selected string of v, building an int lane.
 func mapStringsToInt(c *Ctx, v *Vec, sel Bitmap, n int, fn func(s []byte) int64) *Vec {
+	if !stringLanesOnly(v, sel) {
+		return nil
+	}
 	out := c.Vec(n)
 	rows := AndBits(nil, sel, v.Strs, n)
 	dst := outInts(out, rows, n)

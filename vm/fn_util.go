@@ -79,29 +79,15 @@ func outTimes(out *Vec, rows Bitmap, n int) []int64 {
 	return out.T
 }
 
-// strBuilder appends strings to a Vec's plain string lane in row order.
-type strBuilder struct {
-	v *Vec
-}
-
-func newStrBuilder(out *Vec, n int) strBuilder {
+// newStrBuilder empties out's string lane and sizes its offsets for n rows, to be filled in
+// row order.
+func newStrBuilder(out *Vec, n int) {
 	out.Strs = MakeBitmap(out.Strs, n)
 	out.S.Start = sized(out.S.Start[:0], n)
 	out.S.End = sized(out.S.End[:0], n)
 	out.S.Data = out.S.Data[:0]
 	out.S.Codes = nil
 	out.S.Dict = nil
-	return strBuilder{v: out}
-}
-
-// add stores row i (rows must be added in increasing order) as the bytes appended by fn.
-func (b strBuilder) add(i int, fn func(dst []byte) []byte) {
-	s := &b.v.S
-	start := len(s.Data)
-	s.Data = fn(s.Data)
-	s.Start[i] = uint32(start)
-	s.End[i] = uint32(len(s.Data))
-	b.v.Strs.Set(i)
 }
 
 // intArg reads an integer argument: an int, or a float with an integral value in range.
@@ -117,6 +103,3 @@ func intArg(v Value) (int64, bool) {
 	}
 	return 0, false
 }
-
-// numArg reads a numeric argument as a float64.
-func numArg(v Value) (float64, bool) { return v.AsFloat() }

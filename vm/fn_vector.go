@@ -42,7 +42,11 @@ func init() {
 				na = math.FMA(a[i], a[i], na)
 				nb = math.FMA(b[i], b[i], nb)
 			}
-			return 1 - dot/(math.Sqrt(na)*math.Sqrt(nb))
+			den := math.Sqrt(na * nb)
+			if math.IsInf(na*nb, 0) {
+				den = math.Sqrt(na) * math.Sqrt(nb)
+			}
+			return 1 - dot/den
 		}},
 	} {
 		fn := f.fn

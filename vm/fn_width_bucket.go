@@ -1,11 +1,14 @@
 package vm
 
-import "math"
+import (
+	"math"
+	"math/bits"
+)
 
 // WIDTH_BUCKET(v, lo, hi, n) splits [lo, hi) into n equal buckets and returns the 1-based
 // number of the one that holds v: 0 below lo, n+1 at or above hi (for hi < lo the range is
 // descending, as in Postgres). The result is an int. With four ints the arithmetic is exact
-// integer arithmetic; otherwise it is float64. n must be a positive integer and lo != hi; any
+// integer arithmetic (128-bit products, so any int64 range works); otherwise it is float64. n must be a positive integer and lo != hi; any
 // other argument gives MISSING.
 func init() {
 	RegisterFunc(&Func{
@@ -32,37 +35,45 @@ func init() {
 	})
 }
 
-// widthBucketInt is exact when the products fit in an int64; ok is false otherwise (the
-// caller falls back to float64).
+// widthBucketInt is exact for every int64 input (the products are taken in 128 bits); ok is
+// false when lo == hi.
 func widthBucketInt(v, lo, hi, n int64) (int64, bool) {
-	if lo == hi {
-		return 0, false
-	}
-	if lo > hi {
-		// descending: mirror
-		v, lo, hi = -v, -lo, -hi
-		if v == math.MinInt64 || lo == math.MinInt64 || hi == math.MinInt64 {
-			return 0, false
-		}
-	}
+	var off, width uint64
 	switch {
-	case v < lo:
-		return 0, true
-	case v >= hi:
-		return n + 1, true
-	}
-	off, ok1 := addCheck(v, -lo)
-	width, ok2 := addCheck(hi, -lo)
-	p, ok3 := mulCheck(off, n)
-	if !ok1 || !ok2 || !ok3 {
+	case lo < hi:
+		switch {
+		case v < lo:
+			return 0, true
+		case v >= hi:
+			return n + 1, true
+		}
+		off, width = uint64(v)-uint64(lo), uint64(hi)-uint64(lo)
+	case lo > hi: // descending
+		switch {
+		case v > lo:
+			return 0, true
+		case v <= hi:
+			return n + 1, true
+		}
+		off, width = uint64(lo)-uint64(v), uint64(lo)-uint64(hi)
+	default:
 		return 0, false
 	}
-	return p/width + 1, true
+	// off < width, so off·n / width < n and the 128-bit quotient fits in 64 bits
+	ph, pl := bits.Mul64(off, uint64(n))
+	q, _ := bits.Div64(ph, pl, width)
+	return int64(q) + 1, true
 }
 
 func widthBucketFloat(v, lo, hi float64, n int64) int64 {
-	if lo > hi {
-		v, lo, hi = -v, -lo, -hi
+	if lo > hi { // descending: v > lo is bucket 0, v <= hi bucket n+1
+		switch {
+		case v > lo:
+			return 0
+		case v <= hi:
+			return n + 1
+		}
+		return min(max(int64((lo-v)/(lo-hi)*float64(n))+1, 1), n)
 	}
 	switch {
 	case v < lo:
