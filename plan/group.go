@@ -110,9 +110,6 @@ func (p *planner) aggSpec(c *sql.Call, sc *scope) (vm.AggSpec, error) {
 	}
 	if c.Distinct {
 		opt := spec.Opt
-		if vm.NewDistinctAgg == nil {
-			return spec, errorf(c, "%s(DISTINCT ...) is not supported", name)
-		}
 		spec.NewAgg = func() vm.Agg { return vm.NewDistinctAgg(a, opt) }
 	}
 	return spec, nil

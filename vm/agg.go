@@ -125,6 +125,3 @@ func growSlice[T any](s []T, n int) []T {
 	return out
 }
 
-// NewDistinctAgg, when set (by agg_distinct.go), wraps an aggregate so that it sees each
-// distinct argument value once per group: COUNT(DISTINCT x) and friends.
-var NewDistinctAgg func(inner *AggFunc, opt AggOptions) Agg
