@@ -372,6 +372,9 @@ func (p *parser) caseExpr() (Expr, error) {
 	t := p.advance()
 	c := &Case{Pos: t.pos}
 	var err error
+	if p.tok().is(kwEnd) {
+		return nil, p.unexpected("WHEN")
+	}
 	if !p.tok().is(kwWhen) {
 		if c.Operand, err = p.expr(precOr); err != nil {
 			return nil, err

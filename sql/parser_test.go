@@ -411,6 +411,9 @@ func TestParseQueries(t *testing.T) {
 
 func TestParseKeywordAfterAS(t *testing.T) {
 	s := mustSelect(t, "SELECT COUNT(*) AS all, SUM(x) AS sum, BIT_OR(y) AS or, x AS from, y AS select FROM input AS outer, outer.fields AS x")
+	if w := mustSelect(t, "SELECT * FROM t AS select WHERE select.x"); w.From.(*Table).Alias != "select" || !Equal(w.Where, p("select", "x")) {
+		t.Errorf("alias select: %s", w)
+	}
 	for i, want := range []string{"all", "sum", "or", "from", "select"} {
 		if s.Items[i].Name != want {
 			t.Errorf("item %d: %q, want %q", i, s.Items[i].Name, want)
