@@ -65,23 +65,23 @@ func TestLexKeywords(t *testing.T) {
 		{"select", 0, true, "select"},
 		{"SeLeCt", 0, true, "SeLeCt"},
 		{"FROM", 0, true, "FROM"},
-		{"x AS from", 2, false, "from"},      // the word after AS is never a keyword
-		{"x as Select", 2, false, "Select"},  // in any case
-		{"x.count", 2, false, "count"},       // not a keyword anyway
-		{"x.from", 2, false, "from"},         // the word after a dot is never a keyword
-		{"x . null", 2, false, "null"},       // even with spaces
-		{"order.id", 0, false, "order"},      // a dot after the word makes it a path
-		{"order[0]", 0, false, "order"},      // so does a bracket
-		{"null", 0, true, "null"},            // end of input counts as a separator
-		{"null)", 0, true, "null"},           // ) is a separator
-		{"not(", 0, true, "not"},             // ( is a separator
-		{"null,", 0, true, "null"},           // , is a separator
-		{"null=", 0, true, "null"},           // = < > ! ~ are separators
-		{"true<>", 0, true, "true"},          //
-		{"selected", 0, false, "selected"},   // a longer word is not the keyword
-		{"x AS \"from\"", 2, false, "from"},  // quoted identifiers are never keywords
-		{"\"select\"", 0, false, "select"},   //
-		{"x AS a.b", 2, false, "a"},          //
+		{"x AS from", 2, false, "from"},        // the word after AS is never a keyword
+		{"x as Select", 2, false, "Select"},    // in any case
+		{"x.count", 2, false, "count"},         // not a keyword anyway
+		{"x.from", 2, false, "from"},           // the word after a dot is never a keyword
+		{"x . null", 2, false, "null"},         // even with spaces
+		{"order.id", 0, false, "order"},        // a dot after the word makes it a path
+		{"order[0]", 0, false, "order"},        // so does a bracket
+		{"null", 0, true, "null"},              // end of input counts as a separator
+		{"null)", 0, true, "null"},             // ) is a separator
+		{"not(", 0, true, "not"},               // ( is a separator
+		{"null,", 0, true, "null"},             // , is a separator
+		{"null=", 0, true, "null"},             // = < > ! ~ are separators
+		{"true<>", 0, true, "true"},            //
+		{"selected", 0, false, "selected"},     // a longer word is not the keyword
+		{"x AS \"from\"", 2, false, "from"},    // quoted identifiers are never keywords
+		{"\"select\"", 0, false, "select"},     //
+		{"x AS a.b", 2, false, "a"},            //
 		{"unpivot x as v at k", 5, false, "k"}, // AT is contextual, k is a name
 	}
 	for _, tc := range tests {

@@ -9,9 +9,9 @@ import (
 
 // Helpers that build trees by hand; positions are left zero (Equal ignores them).
 func p(root string, fields ...string) *Path { return NewPath(root, fields...) }
-func i64(v int64) *Int                    { return &Int{Value: v} }
-func str(s string) *String                { return &String{Value: s} }
-func bin(op BinaryOp, l, r Expr) *Binary  { return &Binary{Op: op, Left: l, Right: r} }
+func i64(v int64) *Int                      { return &Int{Value: v} }
+func str(s string) *String                  { return &String{Value: s} }
+func bin(op BinaryOp, l, r Expr) *Binary    { return &Binary{Op: op, Left: l, Right: r} }
 func call(name string, args ...Expr) *Call {
 	return &Call{Name: name, Args: args}
 }
@@ -327,7 +327,7 @@ func TestParseFrom(t *testing.T) {
 		{"SELECT * FROM t AS o, o.arr AS x", &Join{Kind: JoinComma,
 			Left: &Table{Path: p("t"), Alias: "o"}, Right: &Table{Path: p("o", "arr"), Alias: "x"}}},
 		{"SELECT out FROM input as l0, l0.arr as l1, l1 as out", &Join{Kind: JoinComma,
-			Left: &Join{Kind: JoinComma, Left: &Table{Path: p("input"), Alias: "l0"}, Right: &Table{Path: p("l0", "arr"), Alias: "l1"}},
+			Left:  &Join{Kind: JoinComma, Left: &Table{Path: p("input"), Alias: "l0"}, Right: &Table{Path: p("l0", "arr"), Alias: "l1"}},
 			Right: &Table{Path: p("l1"), Alias: "out"}}},
 		{"SELECT * FROM a CROSS JOIN b", &Join{Kind: JoinCross, Left: &Table{Path: p("a")}, Right: &Table{Path: p("b")}}},
 		{"SELECT * FROM a JOIN b ON a.x = b.y", &Join{Kind: JoinInner, Left: &Table{Path: p("a")}, Right: &Table{Path: p("b")},
