@@ -118,6 +118,7 @@ func TestErrors(t *testing.T) {
 		{"SELECT POSITION('a' IN)", 1, 23, `unexpected ")" (expected expression)`},
 		{"SELECT TRIM(LEADING 'x' s)", 1, 25, `unexpected identifier "s" (expected FROM)`},
 		{"SELECT SUBSTRING(s FROM)", 1, 24, `unexpected ")" (expected expression)`},
+		{"(SELECT a FROM t LIMIT 1) LIMIT 2", 1, 27, "ORDER BY, LIMIT or OFFSET after a parenthesised SELECT that has its own; use a subquery in FROM"},
 	}
 	for _, tc := range tests {
 		_, err := Parse(tc.src)

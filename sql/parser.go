@@ -214,8 +214,9 @@ func (p *parser) statement() (*Statement, error) {
 
 // query := [WITH name AS (query) {, name AS (query)}] body
 //
-// When the body is a UNION, the ORDER BY/LIMIT/OFFSET after its last (unparenthesised) SELECT
-// apply to the whole union and move to the Query.
+// When the body is a UNION, the ORDER BY/LIMIT/OFFSET after its last SELECT apply to the whole
+// union and go to the Query (unless that SELECT is parenthesised, which keeps its own). For a
+// lone SELECT they stay in the Select, even when it is parenthesised.
 func (p *parser) query() (*Query, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
@@ -252,9 +253,27 @@ func (p *parser) query() (*Query, error) {
 		return nil, err
 	}
 	q.Body = body
-	if _, ok := body.(*Union); ok && last != nil {
-		q.OrderBy, q.Limit, q.Offset = last.OrderBy, last.Limit, last.Offset
-		last.OrderBy, last.Limit, last.Offset = nil, nil, nil
+	if last != nil {
+		if _, ok := body.(*Union); ok {
+			q.OrderBy, q.Limit, q.Offset = last.OrderBy, last.Limit, last.Offset
+			last.OrderBy, last.Limit, last.Offset = nil, nil, nil
+		}
+		return q, nil
+	}
+	// The body ends with a parenthesised SELECT: ORDER BY, LIMIT and OFFSET may follow.
+	pos := p.tok().pos
+	if q.OrderBy, err = p.orderBy(); err != nil {
+		return nil, err
+	}
+	if q.Limit, q.Offset, err = p.limitOffset(); err != nil {
+		return nil, err
+	}
+	if s, ok := body.(*Select); ok && (q.OrderBy != nil || q.Limit != nil || q.Offset != nil) {
+		if s.OrderBy != nil || s.Limit != nil || s.Offset != nil {
+			return nil, p.errorAt(pos, "ORDER BY, LIMIT or OFFSET after a parenthesised SELECT that has its own; use a subquery in FROM")
+		}
+		s.OrderBy, s.Limit, s.Offset = q.OrderBy, q.Limit, q.Offset
+		q.OrderBy, q.Limit, q.Offset = nil, nil, nil
 	}
 	return q, nil
 }
