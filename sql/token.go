@@ -12,6 +12,7 @@ type tokKind uint8
 
 const (
 	tEOF       tokKind = iota
+	tError             // stands for the text where lexing failed
 	tIdent             // an unquoted word that is not a reserved keyword here
 	tKeyword           // an unquoted reserved keyword (see keywords)
 	tQIdent            // a "double quoted" identifier
@@ -183,6 +184,8 @@ func (t *token) describe() string {
 	switch t.kind {
 	case tEOF:
 		return "end of input"
+	case tError:
+		return "invalid token"
 	case tKeyword:
 		return "keyword " + keywordText[t.kw]
 	case tIdent:
