@@ -33,7 +33,7 @@ func newLexer(src string) *lexer {
 // lexical error it keeps returning a tError token and the error.
 func (l *lexer) next() (token, error) {
 	if l.err != nil {
-		return token{kind: tError, pos: l.errPos, end: l.errPos.Offset}, l.err
+		return token{kind: tError, pos: l.errPos}, l.err
 	}
 	t, err := l.scan()
 	if err != nil {
@@ -41,7 +41,7 @@ func (l *lexer) next() (token, error) {
 		if e, ok := err.(*Error); ok {
 			l.errPos = e.Pos
 		}
-		return token{kind: tError, pos: l.errPos, end: l.errPos.Offset}, err
+		return token{kind: tError, pos: l.errPos}, err
 	}
 	l.prevDot, l.prevAS = t.kind == tDot, t.is(kwAs)
 	return t, nil
@@ -52,7 +52,7 @@ func (l *lexer) scan() (token, error) {
 		return token{}, err
 	}
 	if l.off >= len(l.src) {
-		return token{kind: tEOF, pos: l.pos(l.off), end: l.off}, nil
+		return token{kind: tEOF, pos: l.pos(l.off)}, nil
 	}
 	return l.token()
 }
@@ -184,7 +184,7 @@ func (l *lexer) token() (token, error) {
 		return token{}, l.errorf(start, "unexpected character %q", r)
 	}
 	l.off += n
-	return token{kind: kind, pos: l.pos(start), end: l.off, text: l.src[start:l.off]}, nil
+	return token{kind: kind, pos: l.pos(start), text: l.src[start:l.off]}, nil
 }
 
 // operator recognises the operator or punctuation at l.off (longest match first) and returns
@@ -283,7 +283,7 @@ func (l *lexer) word() token {
 		l.off++
 	}
 	text := l.src[start:l.off]
-	t := token{kind: tIdent, pos: l.pos(start), end: l.off, text: text, word: !l.prevDot && !l.prevAS}
+	t := token{kind: tIdent, pos: l.pos(start), text: text, word: !l.prevDot && !l.prevAS}
 	if c := l.peek(0); c == '.' || c == '[' {
 		t.word = false
 	}
@@ -351,7 +351,7 @@ func (l *lexer) number() (token, error) {
 		}
 	}
 	text := l.src[start:l.off]
-	t := token{pos: l.pos(start), end: l.off, text: text}
+	t := token{pos: l.pos(start), text: text}
 	if isFloat {
 		f, err := strconv.ParseFloat(text, 64)
 		if err != nil {
@@ -413,7 +413,7 @@ func (l *lexer) quoted(kind tokKind) (token, error) {
 				plain = i
 				continue
 			}
-			t := token{kind: kind, pos: l.pos(start), end: i + 1}
+			t := token{kind: kind, pos: l.pos(start)}
 			if escaped {
 				b.WriteString(l.src[plain:i])
 				t.text = b.String()
@@ -466,7 +466,7 @@ func (l *lexer) timestamp() (token, error) {
 	if msg != "" {
 		return token{}, l.errorf(start, "bad timestamp literal `%s`: %s", abbreviate(body), msg)
 	}
-	t := token{kind: tTimestamp, pos: l.pos(start), end: end + 1, text: body, i: us}
+	t := token{kind: tTimestamp, pos: l.pos(start), text: body, i: us}
 	l.advanceLines(start, end)
 	l.off = end + 1
 	return t, nil

@@ -163,7 +163,6 @@ type token struct {
 	// not right after AS or a dot and not followed by a path step.
 	word bool
 	pos  Pos
-	end  int      // byte offset just past the token
 	text string   // identifier name, decoded string, or the source text of a literal
 	i    int64    // tInt, or Unix microseconds for tTimestamp
 	f    float64  // tFloat
