@@ -106,6 +106,8 @@ func TestErrors(t *testing.T) {
 		{"SELECT (1", 1, 10, `unexpected end of input (expected ")")`},
 		{"SELECT * FROM UNPIVOT t", 1, 24, "unexpected end of input (expected AS or AT after the UNPIVOT source)"},
 		{"SELECT * FROM UNPIVOT t AS v x", 1, 30, "UNPIVOT takes no alias (name its value with AS and its key with AT)"},
+		{"SELECT * FROM UNPIVOT t AS \"\"", 1, 15, "UNPIVOT needs a non-empty name after AS or AT"},
+		{"SELECT * FROM UNPIVOT t AS a AS b", 1, 30, "UNPIVOT takes no alias (name its value with AS and its key with AT)"},
 		{"SELECT * FROM a JOIN b", 1, 23, "unexpected end of input (expected ON)"},
 		{"SELECT * FROM a CROSS b", 1, 23, `unexpected identifier "b" (expected JOIN)`},
 		{"SELECT * FROM a LEFT b ON x", 1, 22, `unexpected identifier "b" (expected JOIN)`},

@@ -220,6 +220,20 @@ func TestLexNumbers(t *testing.T) {
 	}
 }
 
+func TestLexLongestOperator(t *testing.T) {
+	// ~~x is LIKE followed by x, not two bitwise NOTs; >>> is one token.
+	toks := lexKinds(t, "~~x>>>y~~*z~*w")
+	want := []tokKind{tLike, tIdent, tUshr, tIdent, tILike, tIdent, tRegexCI, tIdent}
+	if len(toks) != len(want) {
+		t.Fatalf("got %v", kindsOf(toks))
+	}
+	for i, k := range want {
+		if toks[i].kind != k {
+			t.Errorf("token %d: %s", i, toks[i].describe())
+		}
+	}
+}
+
 func TestLexMinusIsAnOperator(t *testing.T) {
 	// A minus sign is never part of a number token: x-1, x -1 and x - 1 lex alike.
 	for _, src := range []string{"x-1", "x -1", "x - 1"} {

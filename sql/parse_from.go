@@ -31,7 +31,14 @@ func (p *parser) from() (From, error) {
 			kind = JoinInner
 		case t.is(kwLeft), t.is(kwRight), t.is(kwFull):
 			p.skip()
-			kind = map[keyword]JoinKind{kwLeft: JoinLeft, kwRight: JoinRight, kwFull: JoinFull}[t.kw]
+			switch t.kw {
+			case kwLeft:
+				kind = JoinLeft
+			case kwRight:
+				kind = JoinRight
+			default:
+				kind = JoinFull
+			}
 			p.acceptKw(kwOuter)
 			if _, err := p.expectKw(kwJoin); err != nil {
 				return nil, err
@@ -136,15 +143,18 @@ func (p *parser) fromPrimary() (From, error) {
 			return nil, err
 		}
 		u := &Unpivot{Pos: t.pos, Source: src}
+		seenAs, seenAt := false, false
 		for {
 			switch a := p.tok(); {
-			case a.is(kwAs) && u.As == "":
+			case a.is(kwAs) && !seenAs:
 				p.skip()
+				seenAs = true
 				if u.As, _, err = p.name("name of the UNPIVOT value after AS"); err != nil {
 					return nil, err
 				}
 				continue
-			case a.isWord("AT") && u.At == "":
+			case a.isWord("AT") && !seenAt:
+				seenAt = true
 				p.skip()
 				if u.At, _, err = p.name("name of the UNPIVOT key after AT"); err != nil {
 					return nil, err
@@ -153,8 +163,11 @@ func (p *parser) fromPrimary() (From, error) {
 			}
 			break
 		}
-		if u.As == "" && u.At == "" {
+		if !seenAs && !seenAt {
 			return nil, p.unexpected("AS or AT after the UNPIVOT source")
+		}
+		if u.As == "" && u.At == "" {
+			return nil, p.errorAt(t.pos, "UNPIVOT needs a non-empty name after AS or AT")
 		}
 		return u, nil
 	case t.kind == tIdent && p.peek(1).kind == tLParen:

@@ -75,6 +75,9 @@ func TestParseLiterals(t *testing.T) {
 		{"[]", &ListLit{}},
 		{"[1, 'a', NULL]", &ListLit{Elems: []Expr{i64(1), str("a"), &Null{}}}},
 		{"{}", &StructLit{}},
+		{"[NULL]", &ListLit{Elems: []Expr{&Null{}}}},                                         // ] after NULL: still a keyword
+		{"{'a': TRUE}", &StructLit{Fields: []*Field{{Key: "a", Value: &Bool{Value: true}}}}}, // so is } after TRUE
+		{"[null.x]", &ListLit{Elems: []Expr{p("null", "x")}}},                                // but a dot makes it a name
 		{"{'a': 1, 'b': {'c': x}}", &StructLit{Fields: []*Field{
 			{Key: "a", Value: i64(1)},
 			{Key: "b", Value: &StructLit{Fields: []*Field{{Key: "c", Value: p("x")}}}},
