@@ -219,7 +219,7 @@ func randLeaf(r *rand.Rand) Expr {
 	case 5:
 		f := math.Float64frombits(r.Uint64())
 		if math.IsNaN(f) || math.IsInf(f, 0) {
-			f = -0.0
+			f = math.Copysign(0, -1)
 		}
 		return &Float{Value: f}
 	case 6:
