@@ -3,6 +3,7 @@ package sql
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -39,9 +40,22 @@ func conformancePath(t testing.TB) string {
 // loadConformance returns the corpus cases, or skips the test when the file is absent.
 func loadConformance(t testing.TB) []conformanceCase {
 	path := conformancePath(t)
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("conformance corpus not available (%v); set SNELLER_CONFORMANCE", err)
+	}
+	cases, err := readConformance(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cases
+}
+
+// readConformance reads the cases of a corpus file in the format of
+// shared/conformance/README.md.
+func readConformance(path string) ([]conformanceCase, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		t.Skipf("conformance corpus not available (%v); set SNELLER_CONFORMANCE", err)
+		return nil, err
 	}
 	defer f.Close()
 	var cases []conformanceCase
@@ -55,17 +69,17 @@ func loadConformance(t testing.TB) []conformanceCase {
 		}
 		var c conformanceCase
 		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
-			t.Fatalf("%s:%d: %v", path, line, err)
+			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
 		}
 		cases = append(cases, c)
 	}
 	if err := sc.Err(); err != nil {
-		t.Fatalf("%s: %v", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if len(cases) == 0 {
-		t.Fatalf("%s: no cases", path)
+		return nil, fmt.Errorf("%s: no cases", path)
 	}
-	return cases
+	return cases, nil
 }
 
 // TestConformanceQueries parses every query of the public corpus and checks that printing the

@@ -9,8 +9,8 @@ import (
 	"unicode/utf8"
 )
 
-// lexer turns SQL text into tokens (docs/sql.md, "Lexical structure"). It runs over the whole
-// input once, before parsing, so the parser can look ahead freely.
+// lexer turns SQL text into tokens (docs/sql.md, "Lexical structure"), one at a time as the
+// parser asks for them, so that memory does not grow with the number of tokens.
 type lexer struct {
 	src       string
 	off       int
@@ -18,23 +18,57 @@ type lexer struct {
 	lineStart int
 	colOff    int // a byte offset on the current line whose column is known...
 	col       int // ...and that column
-	toks      []token
+	// prevDot and prevAS record whether the last token was a dot or the keyword AS: the word
+	// after either is never a keyword.
+	prevDot, prevAS bool
+	err             error // sticky: once set, every call returns it
+	errPos          Pos
 }
 
-// lex returns the tokens of src, ending with a tEOF token.
+func newLexer(src string) *lexer {
+	return &lexer{src: src, line: 1, col: 1}
+}
+
+// next returns the next token; at the end of the input it keeps returning a tEOF token. After a
+// lexical error it keeps returning a tError token and the error.
+func (l *lexer) next() (token, error) {
+	if l.err != nil {
+		return token{kind: tError, pos: l.errPos}, l.err
+	}
+	t, err := l.scan()
+	if err != nil {
+		l.err = err
+		if e, ok := err.(*Error); ok {
+			l.errPos = e.Pos
+		}
+		return token{kind: tError, pos: l.errPos}, err
+	}
+	l.prevDot, l.prevAS = t.kind == tDot, t.is(kwAs)
+	return t, nil
+}
+
+func (l *lexer) scan() (token, error) {
+	if err := l.skipSpace(); err != nil {
+		return token{}, err
+	}
+	if l.off >= len(l.src) {
+		return token{kind: tEOF, pos: l.pos(l.off)}, nil
+	}
+	return l.token()
+}
+
+// lex returns all the tokens of src, ending with a tEOF token.
 func lex(src string) ([]token, error) {
-	l := &lexer{src: src, line: 1, col: 1}
-	l.toks = make([]token, 0, len(src)/4+2)
+	l := newLexer(src)
+	var toks []token
 	for {
-		if err := l.skipSpace(); err != nil {
+		t, err := l.next()
+		if err != nil {
 			return nil, err
 		}
-		if l.off >= len(l.src) {
-			l.toks = append(l.toks, token{kind: tEOF, pos: l.pos(l.off), end: l.off})
-			return l.toks, nil
-		}
-		if err := l.next(); err != nil {
-			return nil, err
+		toks = append(toks, t)
+		if t.kind == tEOF {
+			return toks, nil
 		}
 	}
 }
@@ -125,14 +159,13 @@ func isIdentChar(c byte) bool { return isIdentStart(c) || c >= '0' && c <= '9' }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// next lexes one token at l.off (not white space).
-func (l *lexer) next() error {
+// token lexes one token at l.off (not white space).
+func (l *lexer) token() (token, error) {
 	start := l.off
 	c := l.src[start]
 	switch {
 	case isIdentStart(c):
-		l.word()
-		return nil
+		return l.word(), nil
 	case isDigit(c) || (c == '.' && isDigit(l.peek(1))):
 		return l.number()
 	case c == '\'':
@@ -146,13 +179,12 @@ func (l *lexer) next() error {
 	if n == 0 {
 		r, _ := utf8.DecodeRuneInString(l.src[start:])
 		if r == utf8.RuneError {
-			return l.errorf(start, "invalid UTF-8 byte 0x%02x", c)
+			return token{}, l.errorf(start, "invalid UTF-8 byte 0x%02x", c)
 		}
-		return l.errorf(start, "unexpected character %q", r)
+		return token{}, l.errorf(start, "unexpected character %q", r)
 	}
 	l.off += n
-	l.toks = append(l.toks, token{kind: kind, pos: l.pos(start), end: l.off, text: l.src[start:l.off]})
-	return nil
+	return token{kind: kind, pos: l.pos(start), text: l.src[start:l.off]}, nil
 }
 
 // operator recognises the operator or punctuation at l.off (longest match first) and returns
@@ -245,18 +277,13 @@ func (l *lexer) operator() (tokKind, int) {
 
 // word lexes an unquoted identifier or keyword. A word is never a keyword right after AS or a
 // dot, nor when a dot or a bracket follows it (it then starts a path such as order.id).
-func (l *lexer) word() {
+func (l *lexer) word() token {
 	start := l.off
 	for l.off < len(l.src) && isIdentChar(l.src[l.off]) {
 		l.off++
 	}
 	text := l.src[start:l.off]
-	t := token{kind: tIdent, pos: l.pos(start), end: l.off, text: text, word: true}
-	if n := len(l.toks); n > 0 {
-		if prev := &l.toks[n-1]; prev.kind == tDot || prev.is(kwAs) {
-			t.word = false
-		}
-	}
+	t := token{kind: tIdent, pos: l.pos(start), text: text, word: !l.prevDot && !l.prevAS}
 	if c := l.peek(0); c == '.' || c == '[' {
 		t.word = false
 	}
@@ -265,7 +292,7 @@ func (l *lexer) word() {
 			t.kind, t.kw = tKeyword, kw
 		}
 	}
-	l.toks = append(l.toks, t)
+	return t
 }
 
 // lookupKeyword returns the reserved keyword spelled (in any case) by s, or kwNone.
@@ -288,7 +315,7 @@ func lookupKeyword(s string) keyword {
 // separators) make an integer: int64 when it fits, *big.Int when it does not. A fraction or
 // an exponent makes a float64. A minus sign is never part of the literal: the parser folds
 // unary minus into the literal that follows it, so x-1 and x -1 are both subtractions.
-func (l *lexer) number() error {
+func (l *lexer) number() (token, error) {
 	start := l.off
 	isFloat := false
 	if l.src[l.off] == '0' && strings.IndexByte("xXbBoO", l.peek(1)) >= 0 {
@@ -310,7 +337,7 @@ func (l *lexer) number() error {
 				l.off++
 			}
 			if !isDigit(d) {
-				return l.errorf(start, "bad number %q (exponent without digits)", l.src[start:l.off+1])
+				return token{}, l.errorf(start, "bad number %q (exponent without digits)", l.src[start:l.off+1])
 			}
 			isFloat = true
 			l.off++
@@ -320,18 +347,18 @@ func (l *lexer) number() error {
 			for l.off < len(l.src) && isIdentChar(l.src[l.off]) {
 				l.off++
 			}
-			return l.errorf(start, "bad number %q", l.src[start:l.off])
+			return token{}, l.errorf(start, "bad number %q", l.src[start:l.off])
 		}
 	}
 	text := l.src[start:l.off]
-	t := token{pos: l.pos(start), end: l.off, text: text}
+	t := token{pos: l.pos(start), text: text}
 	if isFloat {
 		f, err := strconv.ParseFloat(text, 64)
 		if err != nil {
 			if errors.Is(err, strconv.ErrRange) {
-				return l.errorf(start, "number %s out of the float64 range", abbreviate(text))
+				return token{}, l.errorf(start, "number %s out of the float64 range", abbreviate(text))
 			}
-			return l.errorf(start, "bad number %q", text)
+			return token{}, l.errorf(start, "bad number %q", text)
 		}
 		t.kind, t.f = tFloat, f
 	} else {
@@ -342,18 +369,17 @@ func (l *lexer) number() error {
 		case errors.Is(err, strconv.ErrRange):
 			b, ok := new(big.Int).SetString(text, 0)
 			if !ok {
-				return l.errorf(start, "bad number %q", text)
+				return token{}, l.errorf(start, "bad number %q", text)
 			}
 			t.kind, t.big = tBigInt, b
 		default:
 			if len(text) > 1 && text[0] == '0' && isDigit(text[1]) {
-				return l.errorf(start, "bad number %q (a leading 0 makes an octal number)", text)
+				return token{}, l.errorf(start, "bad number %q (a leading 0 makes an octal number)", text)
 			}
-			return l.errorf(start, "bad number %q", abbreviate(text))
+			return token{}, l.errorf(start, "bad number %q", abbreviate(text))
 		}
 	}
-	l.toks = append(l.toks, t)
-	return nil
+	return t, nil
 }
 
 func (l *lexer) digits() {
@@ -364,7 +390,7 @@ func (l *lexer) digits() {
 
 // quoted lexes a 'string' or a "quoted identifier". Backslash escapes are decoded Go-style, and
 // a quote character written twice stands for one quote character.
-func (l *lexer) quoted(kind tokKind) error {
+func (l *lexer) quoted(kind tokKind) (token, error) {
 	start := l.off
 	q := l.src[start]
 	var b strings.Builder
@@ -374,9 +400,9 @@ func (l *lexer) quoted(kind tokKind) error {
 	for {
 		if i >= len(l.src) {
 			if kind == tString {
-				return l.errorf(start, "unterminated string")
+				return token{}, l.errorf(start, "unterminated string")
 			}
-			return l.errorf(start, "unterminated quoted identifier")
+			return token{}, l.errorf(start, "unterminated quoted identifier")
 		}
 		switch c := l.src[i]; c {
 		case q:
@@ -387,7 +413,7 @@ func (l *lexer) quoted(kind tokKind) error {
 				plain = i
 				continue
 			}
-			t := token{kind: kind, pos: l.pos(start), end: i + 1}
+			t := token{kind: kind, pos: l.pos(start)}
 			if escaped {
 				b.WriteString(l.src[plain:i])
 				t.text = b.String()
@@ -401,15 +427,14 @@ func (l *lexer) quoted(kind tokKind) error {
 					l.newline(j)
 				}
 			}
-			l.toks = append(l.toks, t)
-			return nil
+			return t, nil
 		case '\\':
 			escaped = true
 			b.WriteString(l.src[plain:i])
 			next, err := decodeEscape(&b, l.src, i)
 			if err != nil {
 				l.advanceLines(start, err.off)
-				return l.errorf(err.off, "%s", err.msg)
+				return token{}, l.errorf(err.off, "%s", err.msg)
 			}
 			i = next
 			plain = i
@@ -429,21 +454,20 @@ func (l *lexer) advanceLines(from, to int) {
 }
 
 // timestamp lexes a `backtick` timestamp literal.
-func (l *lexer) timestamp() error {
+func (l *lexer) timestamp() (token, error) {
 	start := l.off
 	end := strings.IndexByte(l.src[start+1:], '`')
 	if end < 0 {
-		return l.errorf(start, "unterminated timestamp literal")
+		return token{}, l.errorf(start, "unterminated timestamp literal")
 	}
 	end += start + 1
 	body := l.src[start+1 : end]
 	us, msg := parseTimestamp(body)
 	if msg != "" {
-		return l.errorf(start, "bad timestamp literal `%s`: %s", abbreviate(body), msg)
+		return token{}, l.errorf(start, "bad timestamp literal `%s`: %s", abbreviate(body), msg)
 	}
-	t := token{kind: tTimestamp, pos: l.pos(start), end: end + 1, text: body, i: us}
+	t := token{kind: tTimestamp, pos: l.pos(start), text: body, i: us}
 	l.advanceLines(start, end)
 	l.off = end + 1
-	l.toks = append(l.toks, t)
-	return nil
+	return t, nil
 }

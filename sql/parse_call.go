@@ -30,7 +30,8 @@ func (p *parser) call() (Expr, error) {
 		return nil, err
 	}
 	if p.tok().isWord("FILTER") && p.peek(1).kind == tLParen {
-		p.i += 2
+		p.skip()
+		p.skip()
 		if _, err := p.expectKw(kwWhere); err != nil {
 			return nil, err
 		}
@@ -55,7 +56,8 @@ func (p *parser) args(c *Call) error {
 		return nil
 	}
 	if p.tok().kind == tStar && p.peek(1).kind == tRParen {
-		p.i += 2
+		p.skip()
+		p.skip()
 		c.Star = true
 		return nil
 	}
@@ -105,7 +107,7 @@ func (p *parser) datePart(fn string) (DatePart, error) {
 	case d == Week && fn == "EXTRACT":
 		return d, p.errorAt(t.pos, "date part WEEK is not valid in EXTRACT")
 	}
-	p.i++
+	p.skip()
 	return d, nil
 }
 
@@ -143,7 +145,7 @@ func (p *parser) dateTrunc(c *Call) error {
 		if c.WeekStart == NoWeekday {
 			return p.unexpected("day of the week (SUNDAY to SATURDAY) in WEEK(...)")
 		}
-		p.i++
+		p.skip()
 		if _, err := p.expect(tRParen); err != nil {
 			return err
 		}
@@ -183,7 +185,7 @@ func (p *parser) extract(c *Call) error {
 func (p *parser) trim(c *Call) error {
 	if t := p.tok(); (t.isWord("LEADING") || t.isWord("TRAILING") || t.isWord("BOTH")) &&
 		(p.peek(1).is(kwFrom) || startsOperand(p.peek(1))) {
-		p.i++
+		p.skip()
 		switch strings.ToUpper(t.text) {
 		case "LEADING":
 			c.Name = "LTRIM"

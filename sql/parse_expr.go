@@ -24,7 +24,7 @@ func (p *parser) expr(min int) (Expr, error) {
 func (p *parser) prefix() (Expr, error) {
 	t := p.tok()
 	if t.is(kwNot) || t.kind == tBang {
-		p.i++
+		p.skip()
 		x, err := p.expr(precNot)
 		if err != nil {
 			return nil, err
@@ -49,7 +49,7 @@ func (p *parser) unary() (Expr, error) {
 	default:
 		return p.primary()
 	}
-	p.i++
+	p.skip()
 	if op != OpBitNot {
 		if lit := p.signedNumber(t.pos, op == OpNeg); lit != nil {
 			return lit, nil
@@ -72,13 +72,13 @@ func (p *parser) signedNumber(pos Pos, neg bool) Expr {
 	t := p.tok()
 	switch t.kind {
 	case tInt:
-		p.i++
+		p.skip()
 		if neg {
 			return &Int{Pos: pos, Value: -t.i}
 		}
 		return &Int{Pos: pos, Value: t.i}
 	case tBigInt:
-		p.i++
+		p.skip()
 		v := new(big.Int).Set(t.big)
 		if neg {
 			v.Neg(v)
@@ -88,7 +88,7 @@ func (p *parser) signedNumber(pos Pos, neg bool) Expr {
 		}
 		return &BigInt{Pos: pos, Value: v}
 	case tFloat:
-		p.i++
+		p.skip()
 		if neg {
 			return &Float{Pos: pos, Value: -t.f}
 		}
@@ -108,7 +108,7 @@ func (p *parser) infix(left Expr, min int) (Expr, error) {
 		var err error
 		switch {
 		case op != OpInvalid:
-			p.i++
+			p.skip()
 			right, err := p.expr(prec + 1)
 			if err != nil {
 				return nil, err
@@ -158,7 +158,7 @@ func (p *parser) infixOp(t *token) (int, BinaryOp) {
 
 // isPredicate parses IS [NOT] NULL|MISSING|TRUE|FALSE after x.
 func (p *parser) isPredicate(x Expr) (Expr, error) {
-	p.i++ // IS
+	p.skip() // IS
 	is := &Is{Pos: x.Position(), X: x, Not: p.acceptKw(kwNot)}
 	switch t := p.tok(); {
 	case t.is(kwNull):
@@ -172,7 +172,7 @@ func (p *parser) isPredicate(x Expr) (Expr, error) {
 	default:
 		return nil, p.unexpected("NULL, MISSING, TRUE or FALSE after IS")
 	}
-	p.i++
+	p.skip()
 	return is, nil
 }
 
@@ -257,22 +257,22 @@ func (p *parser) primary() (Expr, error) {
 	case tInt, tBigInt, tFloat:
 		return p.signedNumber(t.pos, false), nil
 	case tString:
-		p.i++
+		p.skip()
 		return &String{Pos: t.pos, Value: t.text}, nil
 	case tTimestamp:
-		p.i++
+		p.skip()
 		return &Timestamp{Pos: t.pos, Value: t.i}, nil
 	case tIdent:
 		if p.peek(1).kind == tLParen {
 			return p.call()
 		}
-		p.i++
+		p.skip()
 		return p.pathSteps(&Path{Pos: t.pos, Root: t.text})
 	case tQIdent:
-		p.i++
+		p.skip()
 		return p.pathSteps(&Path{Pos: t.pos, Root: t.text})
 	case tLParen:
-		p.i++
+		p.skip()
 		if n := p.tok(); n.is(kwSelect) || n.is(kwWith) {
 			q, err := p.query()
 			if err != nil {
@@ -298,20 +298,20 @@ func (p *parser) primary() (Expr, error) {
 	case tKeyword:
 		switch t.kw {
 		case kwNull:
-			p.i++
+			p.skip()
 			return &Null{Pos: t.pos}, nil
 		case kwMissing:
-			p.i++
+			p.skip()
 			return &Missing{Pos: t.pos}, nil
 		case kwTrue, kwFalse:
-			p.i++
+			p.skip()
 			return &Bool{Pos: t.pos, Value: t.kw == kwTrue}, nil
 		case kwCase:
 			return p.caseExpr()
 		case kwCast:
 			return p.cast()
 		case kwExists:
-			p.i++
+			p.skip()
 			if _, err := p.expect(tLParen); err != nil {
 				return nil, err
 			}
@@ -336,15 +336,15 @@ func (p *parser) pathSteps(path *Path) (*Path, error) {
 	for {
 		switch p.tok().kind {
 		case tDot:
-			p.i++
+			p.skip()
 			t := p.tok()
 			if t.kind != tIdent && t.kind != tQIdent {
 				return nil, p.unexpected("field name after \".\"")
 			}
-			p.i++
+			p.skip()
 			path.Steps = append(path.Steps, FieldStep(t.text))
 		case tLBrack:
-			p.i++
+			p.skip()
 			t := p.tok()
 			switch t.kind {
 			case tInt:
@@ -357,7 +357,7 @@ func (p *parser) pathSteps(path *Path) (*Path, error) {
 			default:
 				return nil, p.errorAt(t.pos, "unexpected %s (expected a non-negative integer or a string in [])", t.describe())
 			}
-			p.i++
+			p.skip()
 			if _, err := p.expect(tRBrack); err != nil {
 				return nil, err
 			}
@@ -372,6 +372,9 @@ func (p *parser) caseExpr() (Expr, error) {
 	t := p.advance()
 	c := &Case{Pos: t.pos}
 	var err error
+	if p.tok().is(kwEnd) {
+		return nil, p.unexpected("WHEN")
+	}
 	if !p.tok().is(kwWhen) {
 		if c.Operand, err = p.expr(precOr); err != nil {
 			return nil, err
@@ -425,7 +428,7 @@ func (p *parser) cast() (Expr, error) {
 	if typ == CastInvalid {
 		return nil, p.errorAt(tt.pos, "unknown type %q in CAST (expected INTEGER, FLOAT, BOOLEAN, STRING, TIMESTAMP, STRUCT, LIST, DECIMAL, SYMBOL, NULL or MISSING)", tt.text)
 	}
-	p.i++
+	p.skip()
 	if _, err := p.expect(tRParen); err != nil {
 		return nil, err
 	}
@@ -460,7 +463,7 @@ func (p *parser) structLit() (Expr, error) {
 		if k.kind != tString && k.kind != tQIdent {
 			return nil, p.unexpected("string key of a struct field")
 		}
-		p.i++
+		p.skip()
 		if _, err := p.expect(tColon); err != nil {
 			return nil, err
 		}

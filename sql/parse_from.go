@@ -12,26 +12,33 @@ func (p *parser) from() (From, error) {
 		kind := JoinKind(0)
 		switch t := p.tok(); {
 		case t.kind == tComma:
-			p.i++
+			p.skip()
 			kind = JoinComma
 		case t.is(kwCross):
-			p.i++
+			p.skip()
 			if _, err := p.expectKw(kwJoin); err != nil {
 				return nil, err
 			}
 			kind = JoinCross
 		case t.is(kwJoin):
-			p.i++
+			p.skip()
 			kind = JoinInner
 		case t.is(kwInner):
-			p.i++
+			p.skip()
 			if _, err := p.expectKw(kwJoin); err != nil {
 				return nil, err
 			}
 			kind = JoinInner
 		case t.is(kwLeft), t.is(kwRight), t.is(kwFull):
-			p.i++
-			kind = map[keyword]JoinKind{kwLeft: JoinLeft, kwRight: JoinRight, kwFull: JoinFull}[t.kw]
+			p.skip()
+			switch t.kw {
+			case kwLeft:
+				kind = JoinLeft
+			case kwRight:
+				kind = JoinRight
+			default:
+				kind = JoinFull
+			}
 			p.acceptKw(kwOuter)
 			if _, err := p.expectKw(kwJoin); err != nil {
 				return nil, err
@@ -74,14 +81,15 @@ func (p *parser) fromTerm() (From, error) {
 		f = app
 	}
 	var alias string
+	aliasPos := p.tok().pos
 	switch t := p.tok(); {
 	case t.is(kwAs):
-		p.i++
+		p.skip()
 		if alias, _, err = p.name("alias after AS"); err != nil {
 			return nil, err
 		}
 	case t.kind == tIdent || t.kind == tQIdent:
-		p.i++
+		p.skip()
 		alias = t.text
 	default:
 		return f, nil
@@ -100,7 +108,7 @@ func (p *parser) fromTerm() (From, error) {
 	case *Append:
 		f.Alias = alias
 	default:
-		return nil, p.errorAt(p.toks[p.i-1].pos, "UNPIVOT takes no alias (name its value with AS and its key with AT)")
+		return nil, p.errorAt(aliasPos, "UNPIVOT takes no alias (name its value with AS and its key with AT)")
 	}
 	return f, nil
 }
@@ -116,7 +124,7 @@ func (p *parser) fromPrimary() (From, error) {
 	t := p.tok()
 	switch {
 	case t.kind == tLParen:
-		p.i++
+		p.skip()
 		if n := p.tok(); !n.is(kwSelect) && !n.is(kwWith) && n.kind != tLParen {
 			return nil, p.unexpected("subquery")
 		}
@@ -129,22 +137,25 @@ func (p *parser) fromPrimary() (From, error) {
 		}
 		return &SubqueryFrom{Pos: t.pos, Query: q}, nil
 	case t.is(kwUnpivot):
-		p.i++
+		p.skip()
 		src, err := p.fromPrimary()
 		if err != nil {
 			return nil, err
 		}
 		u := &Unpivot{Pos: t.pos, Source: src}
+		seenAs, seenAt := false, false
 		for {
 			switch a := p.tok(); {
-			case a.is(kwAs) && u.As == "":
-				p.i++
+			case a.is(kwAs) && !seenAs:
+				p.skip()
+				seenAs = true
 				if u.As, _, err = p.name("name of the UNPIVOT value after AS"); err != nil {
 					return nil, err
 				}
 				continue
-			case a.isWord("AT") && u.At == "":
-				p.i++
+			case a.isWord("AT") && !seenAt:
+				seenAt = true
+				p.skip()
 				if u.At, _, err = p.name("name of the UNPIVOT key after AT"); err != nil {
 					return nil, err
 				}
@@ -152,8 +163,11 @@ func (p *parser) fromPrimary() (From, error) {
 			}
 			break
 		}
-		if u.As == "" && u.At == "" {
+		if !seenAs && !seenAt {
 			return nil, p.unexpected("AS or AT after the UNPIVOT source")
+		}
+		if u.As == "" && u.At == "" {
+			return nil, p.errorAt(t.pos, "UNPIVOT needs a non-empty name after AS or AT")
 		}
 		return u, nil
 	case t.kind == tIdent && p.peek(1).kind == tLParen:
@@ -186,7 +200,7 @@ func (p *parser) tableFunction() (From, error) {
 	if a.kind != tString && a.kind != tQIdent {
 		return nil, p.unexpected("quoted argument of " + name)
 	}
-	p.i++
+	p.skip()
 	if _, err := p.expect(tRParen); err != nil {
 		return nil, err
 	}
@@ -207,6 +221,6 @@ func (p *parser) tablePath() (*Path, error) {
 			return nil, err
 		}
 	}
-	p.i++
+	p.skip()
 	return p.pathSteps(&Path{Pos: t.pos, Root: t.text})
 }

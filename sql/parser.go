@@ -9,10 +9,7 @@ const maxDepth = 1000
 // Parse parses one statement: [EXPLAIN [AS format]] query, optionally followed by a semicolon.
 // On failure the error is an *Error (and wraps ErrSyntax).
 func Parse(text string) (*Statement, error) {
-	p, err := newParser(text)
-	if err != nil {
-		return nil, err
-	}
+	p := newParser(text)
 	st, err := p.statement()
 	if err != nil {
 		return nil, err
@@ -22,10 +19,7 @@ func Parse(text string) (*Statement, error) {
 
 // ParseQuery parses a query (no EXPLAIN), optionally followed by a semicolon.
 func ParseQuery(text string) (*Query, error) {
-	p, err := newParser(text)
-	if err != nil {
-		return nil, err
-	}
+	p := newParser(text)
 	q, err := p.query()
 	if err != nil {
 		return nil, err
@@ -38,10 +32,7 @@ func ParseQuery(text string) (*Query, error) {
 
 // ParseExpr parses a lone expression.
 func ParseExpr(text string) (Expr, error) {
-	p, err := newParser(text)
-	if err != nil {
-		return nil, err
-	}
+	p := newParser(text)
 	e, err := p.expr(precOr)
 	if err != nil {
 		return nil, err
@@ -52,46 +43,69 @@ func ParseExpr(text string) (Expr, error) {
 	return e, nil
 }
 
-// parser is a recursive-descent parser over the token slice; expressions use precedence
-// climbing (see ops.go for the levels).
+// parser is a recursive-descent parser; expressions use precedence climbing (see ops.go for the
+// levels). It pulls tokens from the lexer into a lookahead queue of at most three tokens.
 type parser struct {
-	toks  []token
-	i     int
-	depth int
+	lx     *lexer
+	la     [3]*token // la[0] is the current token, then up to two tokens of lookahead
+	n      int       // how many entries of la are filled
+	slab   []token   // tokens are carved from small slabs so that pointers to them stay valid
+	lexErr error     // the lexical error, once the lookahead reached it
+	depth  int
 }
 
-func newParser(text string) (*parser, error) {
-	toks, err := lex(text)
-	if err != nil {
-		return nil, err
+func newParser(text string) *parser {
+	return &parser{lx: newLexer(text)}
+}
+
+// fill makes sure la[k] holds a token.
+func (p *parser) fill(k int) {
+	for p.n <= k {
+		if len(p.slab) == 0 {
+			p.slab = make([]token, 32)
+		}
+		t := &p.slab[0]
+		p.slab = p.slab[1:]
+		var err error
+		if *t, err = p.lx.next(); err != nil && p.lexErr == nil {
+			p.lexErr = err
+		}
+		p.la[p.n] = t
+		p.n++
 	}
-	return &parser{toks: toks}, nil
 }
 
 // tok returns the current token.
-func (p *parser) tok() *token { return &p.toks[p.i] }
-
-// peek returns the token k places after the current one (the EOF token past the end).
-func (p *parser) peek(k int) *token {
-	if p.i+k < len(p.toks) {
-		return &p.toks[p.i+k]
-	}
-	return &p.toks[len(p.toks)-1]
+func (p *parser) tok() *token {
+	p.fill(0)
+	return p.la[0]
 }
 
-// advance consumes the current token and returns it.
+// peek returns the token k places after the current one (k <= 2).
+func (p *parser) peek(k int) *token {
+	p.fill(k)
+	return p.la[k]
+}
+
+// advance consumes the current token and returns it. At the end of the input (or at a lexical
+// error) it stays in place.
 func (p *parser) advance() *token {
-	t := &p.toks[p.i]
-	if t.kind != tEOF {
-		p.i++
+	t := p.tok()
+	if t.kind != tEOF && t.kind != tError {
+		copy(p.la[:], p.la[1:p.n])
+		p.n--
+		p.la[p.n] = nil
 	}
 	return t
 }
 
+// skip consumes the current token.
+func (p *parser) skip() { p.advance() }
+
 // accept consumes the current token if it has the given kind.
 func (p *parser) accept(k tokKind) bool {
 	if p.tok().kind == k {
-		p.i++
+		p.skip()
 		return true
 	}
 	return false
@@ -100,7 +114,7 @@ func (p *parser) accept(k tokKind) bool {
 // acceptKw consumes the current token if it is the reserved keyword k.
 func (p *parser) acceptKw(k keyword) bool {
 	if p.tok().is(k) {
-		p.i++
+		p.skip()
 		return true
 	}
 	return false
@@ -109,7 +123,7 @@ func (p *parser) acceptKw(k keyword) bool {
 // acceptWord consumes the current token if it is the contextual word w.
 func (p *parser) acceptWord(w string) bool {
 	if p.tok().isWord(w) {
-		p.i++
+		p.skip()
 		return true
 	}
 	return false
@@ -118,8 +132,7 @@ func (p *parser) acceptWord(w string) bool {
 // expect consumes a token of kind k or fails naming what was expected.
 func (p *parser) expect(k tokKind) (*token, error) {
 	if t := p.tok(); t.kind == k {
-		p.i++
-		return t, nil
+		return p.advance(), nil
 	}
 	return nil, p.unexpected(fmt.Sprintf("%q", punctText[k]))
 }
@@ -127,8 +140,7 @@ func (p *parser) expect(k tokKind) (*token, error) {
 // expectKw consumes the reserved keyword k or fails.
 func (p *parser) expectKw(k keyword) (*token, error) {
 	if t := p.tok(); t.is(k) {
-		p.i++
-		return t, nil
+		return p.advance(), nil
 	}
 	return nil, p.unexpected(keywordText[k])
 }
@@ -141,14 +153,21 @@ func (p *parser) expectWord(w string) error {
 	return p.unexpected(w)
 }
 
-// unexpected reports the current token, saying what was expected instead.
+// unexpected reports the current token, saying what was expected instead. A lexical error
+// in the lookahead takes precedence: it is what went wrong.
 func (p *parser) unexpected(expected string) error {
 	t := p.tok()
+	if p.lexErr != nil {
+		return p.lexErr
+	}
 	return &Error{Pos: t.pos, Msg: fmt.Sprintf("unexpected %s (expected %s)", t.describe(), expected)}
 }
 
-// errorAt reports a problem at the position of t.
+// errorAt reports a problem at pos (or the lexical error in the lookahead, if there is one).
 func (p *parser) errorAt(pos Pos, format string, args ...any) error {
+	if p.lexErr != nil {
+		return p.lexErr
+	}
 	return &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
 }
 
@@ -178,7 +197,7 @@ func (p *parser) name(what string) (string, Pos, error) {
 	t := p.tok()
 	switch t.kind {
 	case tIdent, tQIdent:
-		p.i++
+		p.skip()
 		return t.text, t.pos, nil
 	case tKeyword:
 		return "", t.pos, p.errorAt(t.pos, "unexpected keyword %s (expected %s; quote a keyword to use it as a name: \"%s\")",
@@ -191,7 +210,7 @@ func (p *parser) name(what string) (string, Pos, error) {
 func (p *parser) statement() (*Statement, error) {
 	st := &Statement{Pos: p.tok().pos}
 	if t := p.tok(); t.is(kwExplain) {
-		p.i++
+		p.skip()
 		st.Explain = &Explain{Pos: t.pos}
 		if p.acceptKw(kwAs) {
 			f, _, err := p.name("EXPLAIN format")
@@ -214,8 +233,9 @@ func (p *parser) statement() (*Statement, error) {
 
 // query := [WITH name AS (query) {, name AS (query)}] body
 //
-// When the body is a UNION, the ORDER BY/LIMIT/OFFSET after its last (unparenthesised) SELECT
-// apply to the whole union and move to the Query.
+// When the body is a UNION, the ORDER BY/LIMIT/OFFSET after its last SELECT apply to the whole
+// union and go to the Query (unless that SELECT is parenthesised, which keeps its own). For a
+// lone SELECT they stay in the Select, even when it is parenthesised.
 func (p *parser) query() (*Query, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
@@ -252,9 +272,27 @@ func (p *parser) query() (*Query, error) {
 		return nil, err
 	}
 	q.Body = body
-	if _, ok := body.(*Union); ok && last != nil {
-		q.OrderBy, q.Limit, q.Offset = last.OrderBy, last.Limit, last.Offset
-		last.OrderBy, last.Limit, last.Offset = nil, nil, nil
+	if last != nil {
+		if _, ok := body.(*Union); ok {
+			q.OrderBy, q.Limit, q.Offset = last.OrderBy, last.Limit, last.Offset
+			last.OrderBy, last.Limit, last.Offset = nil, nil, nil
+		}
+		return q, nil
+	}
+	// The body ends with a parenthesised SELECT: ORDER BY, LIMIT and OFFSET may follow.
+	pos := p.tok().pos
+	if q.OrderBy, err = p.orderBy(); err != nil {
+		return nil, err
+	}
+	if q.Limit, q.Offset, err = p.limitOffset(); err != nil {
+		return nil, err
+	}
+	if s, ok := body.(*Select); ok && (q.OrderBy != nil || q.Limit != nil || q.Offset != nil) {
+		if s.OrderBy != nil || s.Limit != nil || s.Offset != nil {
+			return nil, p.errorAt(pos, "ORDER BY, LIMIT or OFFSET after a parenthesised SELECT that has its own; use a subquery in FROM")
+		}
+		s.OrderBy, s.Limit, s.Offset = q.OrderBy, q.Limit, q.Offset
+		q.OrderBy, q.Limit, q.Offset = nil, nil, nil
 	}
 	return q, nil
 }
@@ -288,7 +326,7 @@ func (p *parser) body() (Body, *Select, error) {
 // unionOperand := select | ( select )
 func (p *parser) unionOperand() (*Select, bool, error) {
 	if p.tok().kind == tLParen && p.peek(1).is(kwSelect) {
-		p.i++
+		p.skip()
 		s, err := p.selectBlock()
 		if err != nil {
 			return nil, false, err
@@ -393,7 +431,7 @@ func (p *parser) selectItem() (*SelectItem, error) {
 	t := p.tok()
 	item := &SelectItem{Pos: t.pos}
 	if t.kind == tStar {
-		p.i++
+		p.skip()
 		item.Expr = &Star{Pos: t.pos}
 		return item, nil
 	}
@@ -404,13 +442,13 @@ func (p *parser) selectItem() (*SelectItem, error) {
 	item.Expr = e
 	switch t := p.tok(); {
 	case t.is(kwAs):
-		p.i++
+		p.skip()
 		if item.Name, _, err = p.name("name after AS"); err != nil {
 			return nil, err
 		}
 		item.Explicit = true
 	case t.kind == tIdent || t.kind == tQIdent:
-		p.i++
+		p.skip()
 		item.Name, item.Explicit = t.text, true
 	}
 	return item, nil
@@ -476,7 +514,7 @@ func (p *parser) count(clause string) (*Int, error) {
 	t := p.tok()
 	switch t.kind {
 	case tInt:
-		p.i++
+		p.skip()
 		return &Int{Pos: t.pos, Value: t.i}, nil
 	case tBigInt:
 		return nil, p.errorAt(t.pos, "%s %s is out of range", clause, abbreviate(t.text))

@@ -7,7 +7,7 @@ import (
 
 // This file holds the backtick timestamp literal: `YYYY-MM-DD[T| ]hh:mm:ss[.frac][Z|±hh:mm]`, or
 // a bare `YYYY-MM-DD` (midnight UTC). It is the date-time shape the JSON loader recognises in
-// strings. Without a zone the time is UTC; the fraction may have 1 to 9 digits and is truncated
+// strings; the literal also accepts hh:mm without seconds, as Ion timestamps do. Without a zone the time is UTC; the fraction may have 1 to 9 digits and is truncated
 // to microseconds. Whitespace around the text inside the backticks is ignored.
 
 // parseTimestamp converts the text between the backticks to Unix microseconds. On failure it
@@ -40,8 +40,11 @@ func parseTimestamp(s string) (int64, string) {
 	hour := p.digits(2, "hour")
 	p.expect(':')
 	min := p.digits(2, "minute")
-	p.expect(':')
-	sec := p.digits(2, "second")
+	sec, hasSec := 0, false
+	if p.i < len(s) && s[p.i] == ':' {
+		p.i++
+		sec, hasSec = p.digits(2, "second"), true
+	}
 	if p.err != "" {
 		return 0, p.err
 	}
@@ -49,7 +52,7 @@ func parseTimestamp(s string) (int64, string) {
 		return 0, "time of day out of range"
 	}
 	nanos := 0
-	if p.i < len(s) && s[p.i] == '.' {
+	if hasSec && p.i < len(s) && s[p.i] == '.' {
 		p.i++
 		n := 0
 		for p.i < len(s) && s[p.i] >= '0' && s[p.i] <= '9' {

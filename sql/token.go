@@ -12,6 +12,7 @@ type tokKind uint8
 
 const (
 	tEOF       tokKind = iota
+	tError             // stands for the text where lexing failed
 	tIdent             // an unquoted word that is not a reserved keyword here
 	tKeyword           // an unquoted reserved keyword (see keywords)
 	tQIdent            // a "double quoted" identifier
@@ -162,7 +163,6 @@ type token struct {
 	// not right after AS or a dot and not followed by a path step.
 	word bool
 	pos  Pos
-	end  int      // byte offset just past the token
 	text string   // identifier name, decoded string, or the source text of a literal
 	i    int64    // tInt, or Unix microseconds for tTimestamp
 	f    float64  // tFloat
@@ -183,6 +183,8 @@ func (t *token) describe() string {
 	switch t.kind {
 	case tEOF:
 		return "end of input"
+	case tError:
+		return "invalid token"
 	case tKeyword:
 		return "keyword " + keywordText[t.kw]
 	case tIdent:
