@@ -8,7 +8,7 @@ LONGFUZZ   ?= 5m
 RACE_PKGS  ?= ./db/... ./server/... ./vm/... ./pack/... ./ingest/... ./auth/...
 LDFLAGS    := -s -w
 
-.PHONY: all build test unit race fuzz-smoke fuzz bench lint clean run image deploy-test
+.PHONY: all build test unit conformance race fuzz-smoke fuzz bench lint clean run image deploy-test
 
 all: build
 
@@ -23,6 +23,14 @@ unit:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 	SNELLER_NOASM=1 $(GO) test -count=1 -tags purego ./vm/... ./ion/...
+	@$(MAKE) --no-print-directory conformance
+
+# The SQL conformance runner (cases from $$SNELLER_CONFORMANCE, else ../shared/conformance):
+# prints one summary line, and fails on a failing case missing from the known-failures list.
+conformance:
+	@$(GO) test -count=1 -run '^TestConformance$$' -v ./plan > .conformance.log 2>&1; st=$$?; \
+	grep -h '^conformance:' .conformance.log || echo "conformance: no case file found (set SNELLER_CONFORMANCE)"; \
+	if [ $$st -ne 0 ]; then cat .conformance.log; rm -f .conformance.log; exit $$st; fi; rm -f .conformance.log
 
 race:
 	@pkgs=$$($(GO) list $(RACE_PKGS) 2>/dev/null); \

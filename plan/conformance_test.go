@@ -226,7 +226,7 @@ func runSQL(env Env, text string, workers int) ([]vm.Value, error) {
 }
 
 var (
-	approxCountRe = regexp.MustCompile(`(?i)APPROX_COUNT_DISTINCT\(\s*([^,()]+)\s*(?:,\s*(\d+)\s*)?\)`)
+	approxCountRe  = regexp.MustCompile(`(?i)APPROX_COUNT_DISTINCT\(\s*([^,()]+)\s*(?:,\s*(\d+)\s*)?\)`)
 	approxPctRe    = regexp.MustCompile(`(?i)APPROX_PERCENTILE\(`)
 	approxMedianRe = regexp.MustCompile(`(?i)APPROX_MEDIAN\(\s*([^()]+)\s*\)`)
 )

@@ -124,4 +124,3 @@ func growSlice[T any](s []T, n int) []T {
 	copy(out, s)
 	return out
 }
-
