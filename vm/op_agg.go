@@ -39,12 +39,13 @@ func (s *AggSpec) String() string {
 // aggTable is the state of a hash aggregation: the distinct key tuples (groups) and one Agg
 // per aggregate holding every group's state.
 type aggTable struct {
-	keys   [][]Value
-	index  map[uint64][]int32
-	aggs   []Agg
-	ngroup int
-	mem    *Memory
-	bytes  int64
+	keys     [][]Value
+	index    map[uint64][]int32
+	aggs     []Agg
+	ngroup   int
+	mem      *Memory
+	bytes    int64 // accounted in mem
+	aggBytes int64 // the aggregates' part of it
 }
 
 func newAggTable(specs []AggSpec, mem *Memory, grouped bool) *aggTable {
@@ -95,20 +96,24 @@ func (t *aggTable) group(h uint64, key []Value, fetch func() []Value) (int32, er
 }
 
 func (t *aggTable) resize() error {
-	var before int64
 	for _, a := range t.aggs {
-		before += a.Size()
 		a.Resize(t.ngroup)
 	}
-	var after int64
+	return t.account()
+}
+
+// account records the growth of the aggregates' states in the memory account.
+func (t *aggTable) account() error {
+	var size int64
 	for _, a := range t.aggs {
-		after += a.Size()
+		size += a.Size()
 	}
-	if after > before {
-		if err := t.mem.Grow(after - before); err != nil {
+	if size > t.aggBytes {
+		if err := t.mem.Grow(size - t.aggBytes); err != nil {
 			return err
 		}
-		t.bytes += after - before
+		t.bytes += size - t.aggBytes
+		t.aggBytes = size
 	}
 	return nil
 }
@@ -194,7 +199,7 @@ func (h *HashAgg) Push(c *Ctx, b *Batch) error {
 			return err
 		}
 	}
-	return nil
+	return t.account()
 }
 
 // assign computes the group of every selected row.
