@@ -8,7 +8,7 @@ LONGFUZZ   ?= 5m
 RACE_PKGS  ?= ./db/... ./server/... ./vm/... ./pack/... ./ingest/... ./auth/...
 LDFLAGS    := -s -w
 
-.PHONY: all build test unit conformance race fuzz-smoke fuzz bench lint clean run image deploy-test
+.PHONY: all build test unit conformance race fuzz-smoke fuzz bench gobench lint clean run image deploy-test
 
 all: build
 
@@ -51,8 +51,11 @@ deploy-test:
 # queries as whole processes and prints the table beside the reference figures. Not in CI.
 BENCH_ROWS ?= 4000000
 bench: build
-	$(GO) test -run '^$$' -bench . -benchtime 1x ./vm/... ./ion/... ./pack/... >/dev/null
 	$(GO) run ./internal/cmd/bench -rows $(BENCH_ROWS)
+
+# Every Go benchmark of the module (kernels, Ion, packing, ingest).
+gobench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt:"; echo "$$out"; exit 1; fi
