@@ -1,7 +1,6 @@
 package deploytest
 
 import (
-	"encoding/base64"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -285,9 +284,8 @@ func checkSecrets(t *testing.T, r *Rendered, vs valueSet) {
 			t.Fatal(err)
 		}
 		key := string(s.Data["snellerIndexKey"])
-		raw, err := base64.StdEncoding.DecodeString(key)
-		if err != nil || len(raw) != 32 {
-			t.Errorf("index key %q: decodes to %d bytes (%v), want 32", key, len(raw), err)
+		if err := CheckIndexKey(key); err != nil {
+			t.Error(err)
 		}
 		if vs.indexKey != "" && key != vs.indexKey {
 			t.Errorf("index key %q, want %q", key, vs.indexKey)
@@ -510,8 +508,8 @@ func checkEnv(t *testing.T, who string, cmd Command, want map[string]string, vs 
 				t.Errorf("%s env %s empty", who, k)
 			}
 		case k == "SNELLER_INDEX_KEY" && w == "":
-			if raw, err := base64.StdEncoding.DecodeString(g); err != nil || len(raw) != 32 {
-				t.Errorf("%s SNELLER_INDEX_KEY %q is not base64 of 32 bytes", who, g)
+			if err := CheckIndexKey(g); err != nil {
+				t.Errorf("%s SNELLER_INDEX_KEY: %v", who, err)
 			}
 		case g != w:
 			t.Errorf("%s env %s=%q, want %q", who, k, g, w)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -18,6 +19,10 @@ import (
 // ErrUnknownKind reports a rendered document whose apiVersion and kind this package cannot
 // decode strictly (the chart must render only kinds it knows).
 var ErrUnknownKind = errors.New("unknown apiVersion/kind")
+
+// ErrNullValue reports a null in a rendered object (for example an unquoted empty template
+// value): the API server's schema rejects null for strings, and it hides a missing value.
+var ErrNullValue = errors.New("null value")
 
 // ErrInvalidName reports an object name or label that Kubernetes would reject.
 var ErrInvalidName = errors.New("invalid name")
@@ -128,6 +133,13 @@ func DecodeManifest(source, text string) ([]Object, error) {
 		if err := yaml.UnmarshalStrict([]byte(doc), typed); err != nil {
 			return nil, fmt.Errorf("%s: document %d (line %d), %s: %w", source, i, lines[i], meta.Kind, err)
 		}
+		var generic any
+		if err := yaml.Unmarshal([]byte(doc), &generic); err != nil {
+			return nil, fmt.Errorf("%s: document %d (line %d): %w", source, i, lines[i], err)
+		}
+		if p := findNull(generic, ""); p != "" {
+			return nil, fmt.Errorf("%s: document %d (line %d), %s: %w at %s", source, i, lines[i], meta.Kind, ErrNullValue, p)
+		}
 		name := objectMeta(typed).Name
 		o := Object{Source: source, Doc: i, APIVersion: meta.APIVersion, Kind: meta.Kind, Name: name, Value: typed}
 		if err := validateMeta(o); err != nil {
@@ -184,4 +196,33 @@ func validateLabels(where string, labels map[string]string) error {
 		}
 	}
 	return nil
+}
+
+// findNull returns the path of the first null in v ("" when there is none).
+func findNull(v any, path string) string {
+	switch t := v.(type) {
+	case nil:
+		if path == "" {
+			return "."
+		}
+		return path
+	case map[string]any:
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if p := findNull(t[k], path+"."+k); p != "" {
+				return p
+			}
+		}
+	case []any:
+		for i, e := range t {
+			if p := findNull(e, fmt.Sprintf("%s[%d]", path, i)); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
 }
