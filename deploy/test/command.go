@@ -175,3 +175,26 @@ func (r *Rendered) configMapData(name string, ex Existing) (map[string]string, b
 	}
 	return nil, false, false
 }
+
+// ReleaseCommands renders the chart at chartDir as release `sneller` in namespace `sneller`
+// with the given values (helm --set style assignments in set) and returns what the snellerd
+// and sdb containers run, with every environment reference resolved. It is the entry point
+// for tests that start the real binaries the way the cluster would.
+func ReleaseCommands(chartDir string, values map[string]any, set []string) (snellerd, sdb Command, err error) {
+	r, err := Render(RenderOptions{ChartDir: chartDir, Values: values, Set: set})
+	if err != nil {
+		return Command{}, Command{}, err
+	}
+	dep := r.OfKind("Deployment")
+	cj := r.OfKind("CronJob")
+	if len(dep) != 1 || len(cj) != 1 {
+		return Command{}, Command{}, fmt.Errorf("%w: want one Deployment and one CronJob, have %d and %d", ErrNotRendered, len(dep), len(cj))
+	}
+	if snellerd, err = r.SnellerdCommand(dep[0].Name, Existing{}); err != nil {
+		return Command{}, Command{}, err
+	}
+	if sdb, err = r.SdbCommand(cj[0].Name, Existing{}); err != nil {
+		return Command{}, Command{}, err
+	}
+	return snellerd, sdb, nil
+}
