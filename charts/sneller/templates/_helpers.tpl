@@ -28,7 +28,8 @@ chart name, else <release>-<name>: release `sneller` gives `sneller-snellerd`, `
 {{- end -}}
 
 {{- define "sneller.headlessName" -}}
-{{- printf "%s-headless" (include "sneller.snellerdName" .) | trunc 63 | trimSuffix "-" -}}
+{{- /* Shorten the base, not the suffix, so that the two Service names never collide. */ -}}
+{{- printf "%s-headless" (include "sneller.snellerdName" . | trunc 54 | trimSuffix "-") -}}
 {{- end -}}
 
 {{- define "sneller.sdbName" -}}
