@@ -12,9 +12,11 @@ ENV CGO_ENABLED=0 GOFLAGS=-buildvcs=false
 COPY go.mod go.sum* ./
 RUN --mount=type=cache,target=/go/pkg/mod go mod download
 COPY . .
+# VERSION is what `snellerd version` and `GET /` report (.git is not in the build context).
+ARG VERSION=dev
 RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
-    go build -trimpath -ldflags='-s -w' -o /out/snellerd ./cmd/snellerd && \
-    go build -trimpath -ldflags='-s -w' -o /out/sdb ./cmd/sdb && \
+    go build -trimpath -ldflags="-s -w -X github.com/sneller-re/sneller/internal/version.tag=${VERSION}" -o /out/snellerd ./cmd/snellerd && \
+    go build -trimpath -ldflags="-s -w -X github.com/sneller-re/sneller/internal/version.tag=${VERSION}" -o /out/sdb ./cmd/sdb && \
     mkdir -p /out/cache
 
 FROM gcr.io/distroless/static-debian12:nonroot AS runtime

@@ -56,8 +56,8 @@ run: build
 
 # The chart's default repositories are $(IMAGE_REPO)/snellerd and $(IMAGE_REPO)/sdb.
 image:
-	docker build --target snellerd -t $(IMAGE_REPO)/snellerd:$(IMAGE_TAG) .
-	docker build --target sdb -t $(IMAGE_REPO)/sdb:$(IMAGE_TAG) .
+	docker build --target snellerd --build-arg VERSION=$(IMAGE_TAG) -t $(IMAGE_REPO)/snellerd:$(IMAGE_TAG) .
+	docker build --target sdb --build-arg VERSION=$(IMAGE_TAG) -t $(IMAGE_REPO)/sdb:$(IMAGE_TAG) .
 
 clean:
 	rm -rf $(BIN) run .bench

@@ -410,7 +410,7 @@ func (d *Dockerfile) GoBuilds(stage string) ([]GoBuild, error) {
 		case "RUN":
 			cmdline := strings.Join(in.Args, " ")
 			for _, part := range splitShell(cmdline) {
-				words := strings.Fields(part)
+				words := shellWords(part)
 				local := map[string]string{}
 				for len(words) > 0 && strings.Contains(words[0], "=") && !strings.HasPrefix(words[0], "-") {
 					k, v, _ := strings.Cut(words[0], "=")
@@ -425,15 +425,15 @@ func (d *Dockerfile) GoBuilds(stage string) ([]GoBuild, error) {
 					gb.CGO = v
 				}
 				for i := 2; i < len(words); i++ {
-					w := strings.Trim(words[i], `'"`)
+					w := words[i]
 					switch {
 					case w == "-o" && i+1 < len(words):
-						gb.Output = strings.Trim(words[i+1], `'"`)
+						gb.Output = words[i+1]
 						i++
 					case strings.HasPrefix(w, "-o="):
 						gb.Output = strings.TrimPrefix(w, "-o=")
 					case goBuildValueFlags[w] && i+1 < len(words):
-						gb.Flags = append(gb.Flags, w+"="+strings.Trim(words[i+1], `'"`))
+						gb.Flags = append(gb.Flags, w+"="+words[i+1])
 						i++
 					case strings.HasPrefix(w, "-"):
 						gb.Flags = append(gb.Flags, w)
@@ -453,6 +453,53 @@ var goBuildValueFlags = map[string]bool{
 	"-tags": true, "-gcflags": true, "-asmflags": true, "-mod": true, "-modfile": true,
 	"-p": true, "-pkgdir": true, "-buildmode": true, "-compiler": true, "-overlay": true,
 	"-pgo": true, "-installsuffix": true, "-gccgoflags": true, "-toolexec": true,
+}
+
+// shellWords splits a command into words the way a POSIX shell does for quoting: single
+// quotes are literal, double quotes allow backslash escapes, and quotes are removed.
+func shellWords(s string) []string {
+	var out []string
+	var cur strings.Builder
+	inWord := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\\' && i+1 < len(s):
+			i++
+			cur.WriteByte(s[i])
+			inWord = true
+		case c == '\'':
+			end := strings.IndexByte(s[i+1:], '\'')
+			if end < 0 {
+				end = len(s) - i - 1
+			}
+			cur.WriteString(s[i+1 : i+1+end])
+			i += end + 1
+			inWord = true
+		case c == '"':
+			i++
+			for ; i < len(s) && s[i] != '"'; i++ {
+				if s[i] == '\\' && i+1 < len(s) {
+					i++
+				}
+				cur.WriteByte(s[i])
+			}
+			inWord = true
+		case c == ' ' || c == '\t' || c == '\n':
+			if inWord {
+				out = append(out, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		default:
+			cur.WriteByte(c)
+			inWord = true
+		}
+	}
+	if inWord {
+		out = append(out, cur.String())
+	}
+	return out
 }
 
 // splitShell splits a shell command line on &&, || and ; (quotes are not interpreted beyond

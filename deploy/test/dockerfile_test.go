@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -166,7 +167,7 @@ func TestDockerfileChecksFail(t *testing.T) {
 		{"wrong-package", "-o /out/snellerd ./cmd/snellerd", "-o /out/snellerd ./cmd/snellerdx"},
 		{"swapped-binaries", "-o /out/snellerd ./cmd/snellerd", "-o /out/snellerd ./cmd/sdb"},
 		{"cgo", "ENV CGO_ENABLED=0", "ENV CGO_ENABLED=1"},
-		{"no-trimpath", "go build -trimpath -ldflags='-s -w' -o /out/snellerd", "go build -ldflags='-s -w' -o /out/snellerd"},
+		{"no-trimpath", "go build -trimpath -ldflags=\"-s -w -X github.com/sneller-re/sneller/internal/version.tag=${VERSION}\" -o /out/snellerd", "go build -ldflags=\"-s -w\" -o /out/snellerd"},
 		{"base", "FROM gcr.io/distroless/static-debian12:nonroot AS runtime", "FROM debian:12 AS runtime"},
 		{"builder", "ARG GO_VERSION=1.26", "ARG GO_VERSION=1.22"},
 		{"missing-context-file", "COPY go.mod go.sum* ./", "COPY go.mod go.work ./"},
@@ -238,6 +239,20 @@ func TestParseDockerfile(t *testing.T) {
 	for _, bad := range []string{"", "RUN x\n", "FROM a b c d\n", "FROM a\nRUN x \\\n", "# escape=`\nFROM a\n", "FROM a\nRUN <<EOF\nx\nEOF\n"} {
 		if _, err := ParseDockerfile("bad", strings.NewReader(bad)); !errors.Is(err, ErrDockerfileSyntax) {
 			t.Errorf("%q: err %v, want ErrDockerfileSyntax", bad, err)
+		}
+	}
+}
+
+func TestShellWords(t *testing.T) {
+	cases := map[string][]string{
+		`go build -ldflags="-s -w -X a.b=${V}" -o /o ./cmd/x`: {"go", "build", "-ldflags=-s -w -X a.b=${V}", "-o", "/o", "./cmd/x"},
+		`CGO_ENABLED=0 go build -ldflags '-s -w' ./x`:         {"CGO_ENABLED=0", "go", "build", "-ldflags", "-s -w", "./x"},
+		`a\ b "c\"d" ''`: {"a b", `c"d`, ""},
+		"  ":             nil,
+	}
+	for in, want := range cases {
+		if got := shellWords(in); !reflect.DeepEqual(got, want) {
+			t.Errorf("shellWords(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
