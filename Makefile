@@ -7,6 +7,8 @@ LONGFUZZ   ?= 5m
 # Packages with concurrency: run again under the race detector.
 RACE_PKGS  ?= ./db/... ./server/... ./vm/... ./pack/... ./ingest/... ./auth/...
 LDFLAGS    := -s -w
+IMAGE_REPO ?= ghcr.io/sneller-re
+IMAGE_TAG  ?= dev
 
 .PHONY: all build test unit conformance race fuzz-smoke fuzz bench gobench lint clean run image deploy-test
 
@@ -67,9 +69,10 @@ lint:
 run: build
 	./scripts/run.sh
 
+# The chart's default repositories are $(IMAGE_REPO)/snellerd and $(IMAGE_REPO)/sdb.
 image:
-	docker build --target snellerd -t sneller/snellerd:dev .
-	docker build --target sdb -t sneller/sdb:dev .
+	docker build --target snellerd --build-arg VERSION=$(IMAGE_TAG) -t $(IMAGE_REPO)/snellerd:$(IMAGE_TAG) .
+	docker build --target sdb --build-arg VERSION=$(IMAGE_TAG) -t $(IMAGE_REPO)/sdb:$(IMAGE_TAG) .
 
 clean:
 	rm -rf $(BIN) run .bench

@@ -1,0 +1,19 @@
+output "namespace" {
+  description = "Kubernetes namespace of the sneller release."
+  value       = module.sneller.namespace
+}
+
+output "database" {
+  description = "Database of the sample table."
+  value       = module.sneller.database
+}
+
+output "table" {
+  description = "Sample table."
+  value       = module.sneller.table
+}
+
+output "fqdn" {
+  description = "Host name of the HTTPS query endpoint."
+  value       = aws_route53_record.sneller.fqdn
+}
