@@ -43,7 +43,7 @@ func (f FileFetcher) Fetch(_ context.Context, off, n int64) ([]byte, error) {
 }
 
 var decoder = func() *zstd.Decoder {
-	d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.IgnoreChecksum(true))
+	d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.IgnoreChecksum(true), zstd.WithDecoderMaxMemory(MaxChunkRaw))
 	if err != nil {
 		panic(err)
 	}

@@ -7,6 +7,9 @@ import (
 	"github.com/sneller-re/sneller/ion"
 )
 
+// MaxChunkRaw bounds the uncompressed size of a column chunk that a reader accepts.
+const MaxChunkRaw = 512 << 20
+
 // ErrCorrupt is wrapped by every error about bytes that are not a valid blob.
 var ErrCorrupt = errors.New("corrupt packed blob")
 
@@ -278,7 +281,7 @@ func DecodeTrailer(b []byte) (*Trailer, error) {
 			if err != nil {
 				return nil, err
 			}
-			if cm.Offset < 0 || cm.Size < 0 || cm.Offset+cm.Size > bm.Size || cm.Raw < 8 || cm.Raw > 1<<34 {
+			if cm.Offset < 0 || cm.Size < 0 || cm.Offset+cm.Size > bm.Size || cm.Raw < 8 || cm.Raw > MaxChunkRaw {
 				return nil, bad("column extent")
 			}
 			bm.Columns = append(bm.Columns, cm)
