@@ -264,10 +264,9 @@ func Unannotate(b []byte) (annots, value, rest []byte, err error) {
 //	if it.Err() != nil { ... }
 type ElemIter struct {
 	rest []byte
-	off  int // offset of rest[0] relative to the bytes the iterator was created from
+	end  int // offset just past the last byte of rest: the offset of rest[0] is end-len(rest)
 	val  []byte
-	head Head
-	voff int
+	hdr  int
 	err  error
 }
 
@@ -284,30 +283,53 @@ func Elements(b []byte) (ElemIter, error) {
 	if h.L == 15 {
 		return ElemIter{}, errf(0, ErrNull, "null.%s", h.Type)
 	}
-	return ElemIter{rest: b[h.Hdr:h.Size()], off: h.Hdr}, nil
+	return ElemIter{rest: b[h.Hdr:h.Size()], end: h.Size()}, nil
 }
 
 // Sequence returns an iterator over a run of concatenated values (such as a container body).
-func Sequence(b []byte) ElemIter { return ElemIter{rest: b} }
+func Sequence(b []byte) ElemIter { return ElemIter{rest: b, end: len(b)} }
+
+// bodyElems iterates over a container body that starts at offset base.
+func bodyElems(body []byte, base int) ElemIter {
+	return ElemIter{rest: body, end: base + len(body)}
+}
 
 // Next advances to the next value; it returns false at the end or on an error.
 func (it *ElemIter) Next() bool {
+	// fast path: a value whose length is in its descriptor or a one-byte length field
+	if rest := it.rest; len(rest) > 1 {
+		d := rest[0]
+		l, hdr := int(fastLen[d]), 1
+		if l >= fastVarLen {
+			if l == fastSlow || rest[1]&0x80 == 0 {
+				return it.nextSlow()
+			}
+			l, hdr = int(rest[1]&0x7f), 2
+		}
+		if size := hdr + l; size <= len(rest) {
+			it.val, it.hdr = rest[:size], hdr
+			it.rest = rest[size:]
+			return true
+		}
+	}
+	return it.nextSlow()
+}
+
+func (it *ElemIter) nextSlow() bool {
 	for len(it.rest) > 0 {
 		h, err := ReadHead(it.rest)
 		if err != nil {
-			it.err = shift(err, it.off)
+			it.err = shift(err, it.end-len(it.rest))
 			it.rest = nil
 			return false
 		}
 		n := h.Hdr + h.Len
 		if h.Type == NullType && h.L != 15 {
 			it.rest = it.rest[n:]
-			it.off += n
 			continue
 		}
-		it.head, it.val, it.voff = h, it.rest[:n], it.off
+		it.val, it.hdr = it.rest[:n], h.Hdr
 		it.rest = it.rest[n:]
-		it.off += n
 		return true
 	}
 	return false
@@ -317,10 +339,16 @@ func (it *ElemIter) Next() bool {
 func (it *ElemIter) Value() []byte { return it.val }
 
 // Head returns the decoded head of the current value.
-func (it *ElemIter) Head() Head { return it.head }
+func (it *ElemIter) Head() Head {
+	d := it.val[0]
+	return Head{Type: Type(d >> 4), L: d & 0xf, Hdr: it.hdr, Len: len(it.val) - it.hdr}
+}
+
+// Body returns the body of the current value (the bytes after its header).
+func (it *ElemIter) Body() []byte { return it.val[it.hdr:] }
 
 // Offset returns the offset of the current value.
-func (it *ElemIter) Offset() int { return it.voff }
+func (it *ElemIter) Offset() int { return it.end - len(it.rest) - len(it.val) }
 
 // Err returns the error that stopped the iteration, if any.
 func (it *ElemIter) Err() error { return it.err }
@@ -332,11 +360,10 @@ func (it *ElemIter) Err() error { return it.err }
 //	if it.Err() != nil { ... }
 type FieldIter struct {
 	rest []byte
-	off  int
-	sym  Symbol
+	end  int // offset just past the last byte of rest
 	val  []byte
-	head Head
-	voff int
+	hdr  int
+	sym  Symbol
 	err  error
 }
 
@@ -353,14 +380,41 @@ func Fields(b []byte) (FieldIter, error) {
 	if h.L == 15 {
 		return FieldIter{}, errf(0, ErrNull, "null.struct")
 	}
-	return FieldIter{rest: b[h.Hdr:h.Size()], off: h.Hdr}, nil
+	return FieldIter{rest: b[h.Hdr:h.Size()], end: h.Size()}, nil
 }
 
 // StructFields returns an iterator over a struct body (the bytes after its header).
-func StructFields(body []byte) FieldIter { return FieldIter{rest: body} }
+func StructFields(body []byte) FieldIter { return FieldIter{rest: body, end: len(body)} }
+
+// bodyFields iterates over a struct body that starts at offset base.
+func bodyFields(body []byte, base int) FieldIter {
+	return FieldIter{rest: body, end: base + len(body)}
+}
 
 // Next advances to the next field; it returns false at the end or on an error.
 func (it *FieldIter) Next() bool {
+	// fast path: a one-byte field name and a value whose length is in its descriptor or a
+	// one-byte length field
+	if rest := it.rest; len(rest) > 2 && rest[0]&0x80 != 0 {
+		d := rest[1]
+		l, hdr := int(fastLen[d]), 1
+		if l >= fastVarLen {
+			if l == fastSlow || rest[2]&0x80 == 0 {
+				return it.nextSlow()
+			}
+			l, hdr = int(rest[2]&0x7f), 2
+		}
+		if size := 1 + hdr + l; size <= len(rest) {
+			it.sym = Symbol(rest[0] & 0x7f)
+			it.val, it.hdr = rest[1:size], hdr
+			it.rest = rest[size:]
+			return true
+		}
+	}
+	return it.nextSlow()
+}
+
+func (it *FieldIter) nextSlow() bool {
 	for len(it.rest) > 0 {
 		var sym uint64
 		n := 1
@@ -385,19 +439,17 @@ func (it *FieldIter) Next() bool {
 		size := n + h.Hdr + h.Len
 		if h.Type == NullType && h.L != 15 {
 			it.rest = it.rest[size:]
-			it.off += size
 			continue
 		}
-		it.sym, it.head, it.val, it.voff = Symbol(sym), h, it.rest[n:size], it.off+n
+		it.sym, it.val, it.hdr = Symbol(sym), it.rest[n:size], h.Hdr
 		it.rest = it.rest[size:]
-		it.off += size
 		return true
 	}
 	return false
 }
 
 func (it *FieldIter) fail(err error) {
-	it.err = shift(err, it.off)
+	it.err = shift(err, it.end-len(it.rest))
 	it.rest = nil
 }
 
@@ -408,10 +460,19 @@ func (it *FieldIter) Symbol() Symbol { return it.sym }
 func (it *FieldIter) Value() []byte { return it.val }
 
 // Head returns the decoded head of the current field's value.
-func (it *FieldIter) Head() Head { return it.head }
+func (it *FieldIter) Head() Head {
+	d := it.val[0]
+	return Head{Type: Type(d >> 4), L: d & 0xf, Hdr: it.hdr, Len: len(it.val) - it.hdr}
+}
+
+// Body returns the body of the current field's value (the bytes after its header).
+func (it *FieldIter) Body() []byte { return it.val[it.hdr:] }
 
 // Offset returns the offset of the current field's value.
-func (it *FieldIter) Offset() int { return it.voff }
+func (it *FieldIter) Offset() int { return it.end - len(it.rest) - len(it.val) }
 
 // Err returns the error that stopped the iteration, if any.
 func (it *FieldIter) Err() error { return it.err }
+
+// nameOffset is the offset of the current field's name (for messages).
+func (it *FieldIter) nameOffset() int { return it.Offset() - varUintSize(uint64(it.sym)) }

@@ -607,13 +607,15 @@ func hex4(b []byte) (rune, bool) {
 // the rune and the bytes consumed. A lone surrogate becomes U+FFFD.
 func (d *JSONDecoder) hexEscape(start, j int) (rune, int, error) {
 	buf := d.buf
-	if len(buf)-j < 6 {
-		return 0, 0, d.strEnd(start, len(buf))
+	for k := j + 2; k < j+6; k++ {
+		if k >= len(buf) {
+			return 0, 0, d.strEnd(start, len(buf))
+		}
+		if c := buf[k] | 0x20; !(buf[k] >= '0' && buf[k] <= '9' || c >= 'a' && c <= 'f') {
+			return 0, 0, d.errAt(j, ErrSyntax, "invalid \\u escape in string")
+		}
 	}
-	r, ok := hex4(buf[j+2:])
-	if !ok {
-		return 0, 0, d.errAt(j, ErrSyntax, "invalid \\u escape in string")
-	}
+	r, _ := hex4(buf[j+2:])
 	if r < 0xd800 || r > 0xdfff {
 		return r, 6, nil
 	}

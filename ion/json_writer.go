@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/big"
 	"math/bits"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -69,6 +70,7 @@ func (w *JSONWriter) Append(dst, v []byte, st *Symtab) ([]byte, []byte, error) {
 		st = &Symtab{}
 	}
 	n := len(dst)
+	dst = slices.Grow(dst, 2*h.Size()+64)
 	out, err := w.value(dst, v[:h.Size()], h, st, 0)
 	if err != nil {
 		return dst[:n], nil, err
@@ -142,7 +144,7 @@ func (w *JSONWriter) value(dst, v []byte, h Head, st *Symtab, depth int) ([]byte
 			return dst, errf(0, ErrTooDeep, "nesting deeper than %d", MaxDepth)
 		}
 		dst = append(dst, '[')
-		it := ElemIter{rest: body, off: h.Hdr}
+		it := bodyElems(body, h.Hdr)
 		first := true
 		for it.Next() {
 			if !first {
@@ -170,7 +172,7 @@ func (w *JSONWriter) value(dst, v []byte, h Head, st *Symtab, depth int) ([]byte
 			w.keys = w.keys[:0]
 		}
 		dst = append(dst, '{')
-		it := FieldIter{rest: body, off: h.Hdr}
+		it := bodyFields(body, h.Hdr)
 		first := true
 		for it.Next() {
 			if !first {
@@ -182,13 +184,29 @@ func (w *JSONWriter) value(dst, v []byte, h Head, st *Symtab, depth int) ([]byte
 				dst = append(dst, w.keys[w.keyStart[sym]:w.keyEnd[sym]]...)
 			} else {
 				var err error
-				dst, err = w.appendKey(dst, sym, st, it.Offset())
+				dst, err = w.appendKey(dst, sym, st, it.nameOffset())
 				if err != nil {
 					return dst, err
 				}
 			}
+			// inline the most common scalars
+			v := it.Value()
+			switch v[0] >> 4 {
+			case byte(StringType):
+				if v[0] != 0x8f {
+					if out, ok := appendJSONString(dst, it.Body()); ok {
+						dst = out
+						continue
+					}
+				}
+			case byte(UintType):
+				if body := it.Body(); len(body) <= 8 && v[0] != 0x2f {
+					dst = strconv.AppendUint(dst, readUint(body), 10)
+					continue
+				}
+			}
 			var err error
-			dst, err = w.value(dst, it.Value(), it.Head(), st, depth+1)
+			dst, err = w.value(dst, v, it.Head(), st, depth+1)
 			if err != nil {
 				return dst, shift(err, it.Offset())
 			}
@@ -284,6 +302,11 @@ func (w *JSONWriter) appendFloat(dst []byte, f float64) []byte {
 		return append(dst, '0')
 	}
 	abs := math.Abs(f)
+	if abs < 1e21 && f == math.Trunc(f) {
+		// integral: the exact digits, so that the JSON loader (which makes an int of any
+		// integral number below 2^63) gets the same numeric value back
+		return strconv.AppendFloat(dst, f, 'f', 0, 64)
+	}
 	format := byte('f')
 	if abs < 1e-6 || abs >= 1e21 {
 		format = 'e'
