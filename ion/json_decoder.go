@@ -472,12 +472,7 @@ func (d *JSONDecoder) str(i int) ([]byte, int, error) {
 	j := start
 	for {
 		for j+8 <= len(buf) {
-			x := binary.LittleEndian.Uint64(buf[j:])
-			q := x ^ (lo8 * '"')
-			b := x ^ (lo8 * '\\')
-			m := ((x - lo8*0x20) & ^x) | ((q - lo8) & ^q) | ((b - lo8) & ^b) | x
-			m &= hi8
-			if m != 0 {
+			if m := needEscape(binary.LittleEndian.Uint64(buf[j:])); m != 0 {
 				j += bits.TrailingZeros64(m) >> 3
 				break
 			}

@@ -183,3 +183,62 @@ func TestJSONWriterErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendJSONString checks the word-at-a-time escaping against a byte-at-a-time reference,
+// for every length around the word sizes, every position of a special byte, and slices whose
+// capacity ends at their length or runs past it.
+func TestAppendJSONString(t *testing.T) {
+	ref := func(s []byte) string {
+		var sb strings.Builder
+		sb.WriteByte('"')
+		for _, c := range string(s) {
+			switch {
+			case c == '"' || c == '\\':
+				sb.WriteByte('\\')
+				sb.WriteRune(c)
+			case c == '\n':
+				sb.WriteString(`\n`)
+			case c == '\r':
+				sb.WriteString(`\r`)
+			case c == '\t':
+				sb.WriteString(`\t`)
+			case c < 0x20:
+				sb.WriteString(`\u00`)
+				sb.WriteByte(hexDigits[c>>4])
+				sb.WriteByte(hexDigits[c&0xf])
+			default:
+				sb.WriteRune(c)
+			}
+		}
+		sb.WriteByte('"')
+		return sb.String()
+	}
+	specials := []string{`"`, `\`, "\x00", "\x1f", "\n", "é", "😀", "\x7f", " "}
+	for n := 0; n <= 40; n++ {
+		for pos := -1; pos < n; pos++ {
+			for _, sp := range specials {
+				s := []byte(strings.Repeat("a", n))
+				if pos >= 0 {
+					s = append(s[:pos], append([]byte(sp), s[pos:]...)...)
+				}
+				for _, extra := range []int{0, 3, 20} {
+					backing := append(append([]byte{}, s...), bytes.Repeat([]byte{'"'}, extra)...)
+					in := backing[:len(s):len(backing)]
+					for _, dcap := range []int{0, 64} {
+						dst := make([]byte, 1, 1+dcap)
+						dst[0] = 'x'
+						out, ok := appendJSONString(dst, in)
+						if !ok || string(out) != "x"+ref(s) {
+							t.Fatalf("%q (cap+%d, dst cap %d): %s, %v; want x%s", s, extra, dcap, out, ok, ref(s))
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, bad := range []string{"\xff", "a\xc3", "abcdefgh\xe2\x82", "\xed\xa0\x80"} {
+		if _, ok := appendJSONString(nil, []byte(bad)); ok {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
