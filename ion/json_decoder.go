@@ -126,14 +126,24 @@ func (d *JSONDecoder) fill() error {
 		d.base += int64(d.pos)
 		d.pos = 0
 	}
-	if cap(d.buf)-len(d.buf) < readChunk/2 {
-		nb := make([]byte, len(d.buf), 2*cap(d.buf)+readChunk)
+	// The bytes kept are the start of a row that did not fit, which is parsed again once
+	// more arrives. For a long row, read at least as much again before returning, so that
+	// each restart doubles what is there and the total work stays linear in the row's size
+	// whatever sizes the reader returns; for a short one, any progress will do (a slow pipe
+	// gets its rows without waiting for a full window).
+	want := 1
+	if len(d.buf) >= 4096 {
+		want = len(d.buf)
+	}
+	if free := cap(d.buf) - len(d.buf); free < readChunk/2 || free < want {
+		nb := make([]byte, len(d.buf), 2*len(d.buf)+readChunk)
 		copy(nb, d.buf)
 		d.buf = nb
 	}
-	for {
+	for got := 0; got < want; {
 		n, err := d.r.Read(d.buf[len(d.buf):cap(d.buf)])
 		d.buf = d.buf[:len(d.buf)+n]
+		got += n
 		if err != nil {
 			d.eof = true
 			if !errors.Is(err, io.EOF) {
@@ -142,10 +152,8 @@ func (d *JSONDecoder) fill() error {
 			}
 			return nil
 		}
-		if n > 0 {
-			return nil
-		}
 	}
+	return nil
 }
 
 var nlByte = []byte{'\n'}

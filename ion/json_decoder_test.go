@@ -343,3 +343,46 @@ func TestJSONNoAllocPerRow(t *testing.T) {
 		t.Fatalf("%v allocations converting %d rows", allocs, bytes.Count(data, []byte("\n")))
 	}
 }
+
+// smallReads returns at most n bytes a read, like a network or decompressing reader.
+type smallReads struct {
+	r io.Reader
+	n int
+}
+
+func (s *smallReads) Read(p []byte) (int, error) { return s.r.Read(p[:min(len(p), s.n)]) }
+
+// TestJSONLongRowSmallReads: a row much longer than the window, arriving in small reads,
+// converts in time linear in its size (a restart per read would take minutes here).
+func TestJSONLongRowSmallReads(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString(`{"a": [`)
+	n := 400000
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		sb.WriteString(`"x"`)
+	}
+	sb.WriteString("]}\n{\"b\": 1}\n")
+	var st Symtab
+	var b Buffer
+	d := NewJSONDecoder(&smallReads{r: strings.NewReader(sb.String()), n: 256}, &st)
+	if err := d.Next(&b); err != nil {
+		t.Fatal(err)
+	}
+	row, _, err := DecodeDatum(b.Bytes(), &st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := row.Field("a"); len(v.Elems()) != n {
+		t.Fatalf("%d elements", len(v.Elems()))
+	}
+	b.Reset()
+	if err := d.Next(&b); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Next(&b); err != io.EOF {
+		t.Fatalf("after the last row: %v", err)
+	}
+}
