@@ -120,3 +120,15 @@ func BenchmarkIonToJSON(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkInternBytes(b *testing.B) {
+	var st Symtab
+	keys := [][]byte{[]byte("id"), []byte("type"), []byte("actor"), []byte("created_at"), []byte("payload"), []byte("user_agent")}
+	for _, k := range keys {
+		st.InternBytes(k)
+	}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		st.InternBytes(keys[i%len(keys)])
+	}
+}
