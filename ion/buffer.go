@@ -84,7 +84,7 @@ func (b *Buffer) begin(t Type, hint int) {
 func (b *Buffer) end(t Type) {
 	top := len(b.stack) - 1
 	if top < 0 || b.stack[top].typ != t {
-		panic("ion: Buffer.End" + t.String() + " without a matching Begin")
+		panic("ion: Buffer: end of " + t.String() + " without a matching Begin")
 	}
 	f := b.stack[top]
 	b.stack = b.stack[:top]

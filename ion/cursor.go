@@ -172,7 +172,7 @@ func ReadSymbol(b []byte) (Symbol, []byte, error) {
 }
 
 // ReadStringBytes reads a string and returns its bytes as a sub-slice of b. The bytes are not
-// checked to be UTF-8 (ValidateValue and the Datum and JSON readers check them).
+// checked to be UTF-8 (Validate, DecodeDatum and the JSON writer check them).
 func ReadStringBytes(b []byte) ([]byte, []byte, error) {
 	_, body, rest, err := scalar(b, StringType)
 	return body, rest, err
