@@ -154,3 +154,17 @@ func TestTimestampText(t *testing.T) {
 		}
 	}
 }
+
+func TestTimestampLocalYearRange(t *testing.T) {
+	// UTC 9999-12-31T23:30 at +01:00 is local year 10000: not an Ion timestamp
+	var b Buffer
+	b.WriteTimestamp(Timestamp{Year: 9999, Month: 12, Day: 31, Hour: 23, Minute: 30, Precision: PrecisionMinute, Offset: 60, OffsetKnown: true})
+	if _, _, err := ReadTimestamp(b.Bytes()); err == nil {
+		t.Fatal("local year 10000 accepted")
+	}
+	b.Reset()
+	b.WriteTimestamp(Timestamp{Year: 9999, Month: 12, Day: 31, Hour: 23, Minute: 30, Precision: PrecisionMinute, Offset: -60, OffsetKnown: true})
+	if ts, _, err := ReadTimestamp(b.Bytes()); err != nil || ts.String() != "9999-12-31T22:30-01:00" {
+		t.Fatalf("%v %v", ts, err)
+	}
+}
