@@ -34,11 +34,14 @@ func addIonSeeds(f *testing.F) {
 	f.Add(b.Bytes())
 }
 
+// findIonTests returns the ion-tests directory or "". Tests run in the package directory, one
+// below the repository root, which may itself sit one level below the directory holding
+// shared/ (a worktree) or beside it.
 func findIonTests() string {
-	if d := os.Getenv("SNELLER_ION_TESTS"); d != "" {
-		return d
-	}
-	for _, d := range []string{"../../shared/ion-tests", "../../../shared/ion-tests"} {
+	for _, d := range []string{os.Getenv("SNELLER_ION_TESTS"), "../../shared/ion-tests", "../../../shared/ion-tests"} {
+		if d == "" {
+			continue
+		}
 		if st, err := os.Stat(d); err == nil && st.IsDir() {
 			return d
 		}

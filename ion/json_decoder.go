@@ -109,6 +109,10 @@ func (d *JSONDecoder) Next(dst *Buffer) error {
 	}
 }
 
+// InputOffset returns the number of input bytes consumed so far: the offset just past the
+// last row returned by Next.
+func (d *JSONDecoder) InputOffset() int64 { return d.base + int64(d.pos) }
+
 // fill reads more input into the window, keeping the bytes from d.pos on.
 func (d *JSONDecoder) fill() error {
 	if d.eof {
