@@ -54,15 +54,25 @@ const (
 // errNeedMore is the parser's signal that the window ends inside the current row.
 var errNeedMore = errors.New("need more input")
 
-// NewJSONDecoder returns a decoder of the JSON stream r that interns field names in st.
+// NewJSONDecoder returns a decoder of the JSON stream r that interns field names in st (a new
+// table if st is nil; see Symtab).
 func NewJSONDecoder(r io.Reader, st *Symtab) *JSONDecoder {
-	return &JSONDecoder{r: r, st: st, lines: 0}
+	if st == nil {
+		st = &Symtab{}
+	}
+	return &JSONDecoder{r: r, st: st}
 }
+
+// Symtab returns the symbol table the decoder interns field names in.
+func (d *JSONDecoder) Symtab() *Symtab { return d.st }
 
 // FromJSON converts one JSON value (text holds exactly one, with optional surrounding
 // whitespace) to Ion, appending it to dst and interning field names in st. A top-level array
 // is one value here.
 func FromJSON(dst *Buffer, st *Symtab, text []byte) error {
+	if st == nil {
+		return errors.New("ion: FromJSON needs a symbol table")
+	}
 	d := JSONDecoder{buf: text, eof: true, st: st}
 	i, err := d.skipWS(0)
 	if err != nil {
