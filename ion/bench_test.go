@@ -58,38 +58,47 @@ func BenchmarkJSONToIon(b *testing.B) {
 	}
 }
 
-func walk(v []byte) int {
+// walkStruct visits every field of a struct body, and recursively of nested values, with the
+// cursor, the way a scan does: type from the descriptor, containers entered by their body.
+func walkStruct(body []byte) int {
 	n := 0
-	h, err := ReadHead(v)
-	if err != nil {
-		return -1
+	it := StructFields(body)
+	for it.Next() {
+		n += int(it.Symbol())
+		switch TypeOf(it.Value()) {
+		case StructType:
+			n += walkStruct(it.Body())
+		case ListType, SexpType:
+			n += walkList(it.Body())
+		default:
+			n++
+		}
 	}
-	switch h.Type {
-	case StructType:
-		it := StructFields(v[h.Hdr:h.Size()])
-		for it.Next() {
-			n += int(it.Symbol())
-			n += walk(it.Value())
+	return n
+}
+
+func walkList(body []byte) int {
+	n := 0
+	it := Sequence(body)
+	for it.Next() {
+		switch TypeOf(it.Value()) {
+		case StructType:
+			n += walkStruct(it.Body())
+		case ListType, SexpType:
+			n += walkList(it.Body())
+		default:
+			n++
 		}
-	case ListType, SexpType:
-		it := Sequence(v[h.Hdr:h.Size()])
-		for it.Next() {
-			n += walk(it.Value())
-		}
-	default:
-		n++
 	}
 	return n
 }
 
 func BenchmarkCursorWalk(b *testing.B) {
-	_, all, rows := benchIon(b)
+	_, all, _ := benchIon(b)
 	b.SetBytes(int64(len(all)))
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		for _, r := range rows {
-			walk(r)
-		}
+		walkList(all)
 	}
 }
 
@@ -109,5 +118,17 @@ func BenchmarkIonToJSON(b *testing.B) {
 			}
 			out = append(out, '\n')
 		}
+	}
+}
+
+func BenchmarkInternBytes(b *testing.B) {
+	var st Symtab
+	keys := [][]byte{[]byte("id"), []byte("type"), []byte("actor"), []byte("created_at"), []byte("payload"), []byte("user_agent")}
+	for _, k := range keys {
+		st.InternBytes(k)
+	}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		st.InternBytes(keys[i%len(keys)])
 	}
 }

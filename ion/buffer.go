@@ -84,7 +84,7 @@ func (b *Buffer) begin(t Type, hint int) {
 func (b *Buffer) end(t Type) {
 	top := len(b.stack) - 1
 	if top < 0 || b.stack[top].typ != t {
-		panic("ion: Buffer.End" + t.String() + " without a matching Begin")
+		panic("ion: Buffer: end of " + t.String() + " without a matching Begin")
 	}
 	f := b.stack[top]
 	b.stack = b.stack[:top]
@@ -169,10 +169,14 @@ func (b *Buffer) WriteRaw(v []byte) { b.buf = append(b.buf, v...) }
 // WriteNull writes null.null.
 func (b *Buffer) WriteNull() { b.buf = append(b.buf, 0x0f) }
 
-// WriteTypedNull writes the null of type t (null.int for either int type code).
+// WriteTypedNull writes the null of type t (null.int for either int type code, null.null for
+// codes that are not value types).
 func (b *Buffer) WriteTypedNull(t Type) {
 	if t == IntType {
 		t = UintType
+	}
+	if t > StructType {
+		t = NullType // annotation and reserved codes have no null
 	}
 	b.buf = append(b.buf, byte(t&0xf)<<4|0x0f)
 }

@@ -43,10 +43,14 @@ type Datum struct {
 // Null returns null.null.
 func Null() Datum { return Datum{} }
 
-// TypedNull returns the null of type t (null.int for either int type code).
+// TypedNull returns the null of type t (null.int for either int type code; null.null for
+// codes that are not value types).
 func TypedNull(t Type) Datum {
 	if t == UintType {
 		t = IntType
+	}
+	if t > StructType {
+		t = NullType // annotation and reserved codes have no null
 	}
 	return Datum{typ: t, null: t != NullType}
 }

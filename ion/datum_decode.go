@@ -106,7 +106,7 @@ func decodeDatum(v []byte, h Head, st *Symtab, depth int) (Datum, error) {
 			return Datum{}, errf(0, ErrTooDeep, "nesting deeper than %d", MaxDepth)
 		}
 		d := Datum{typ: h.Type}
-		it := ElemIter{rest: body, off: h.Hdr}
+		it := bodyElems(body, h.Hdr)
 		for it.Next() {
 			e, err := decodeDatum(it.Value(), it.Head(), st, depth+1)
 			if err != nil {
@@ -120,9 +120,9 @@ func decodeDatum(v []byte, h Head, st *Symtab, depth int) (Datum, error) {
 			return Datum{}, errf(0, ErrTooDeep, "nesting deeper than %d", MaxDepth)
 		}
 		d := Datum{typ: StructType}
-		it := FieldIter{rest: body, off: h.Hdr}
+		it := bodyFields(body, h.Hdr)
 		for it.Next() {
-			name, err := symToken(st, it.Symbol(), it.Offset()-1, "field name")
+			name, err := symToken(st, it.Symbol(), it.nameOffset(), "field name")
 			if err != nil {
 				return Datum{}, err
 			}

@@ -116,8 +116,11 @@ func (d Decimal) AppendJSON(dst []byte) []byte {
 	return dst
 }
 
-// String returns the decimal in Ion text form (for example 1.0, -0d-1, 5d2).
+// String returns the decimal in Ion text form: 1.0, -0.05, 0d0, -0d0, 5d2, 12d-50.
 func (d Decimal) String() string {
+	if d.Exp < 0 && d.Exp >= -40 {
+		return string(d.AppendJSON(nil)) // has a point, so Ion text reads a decimal
+	}
 	b := d.appendExp(nil)
 	for i, c := range b {
 		if c == 'e' {

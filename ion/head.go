@@ -76,9 +76,45 @@ var descClass = func() (c [256]uint8) {
 	return c
 }()
 
+// fastLen drives the iterators' inlined fast path: for each descriptor byte, the body length
+// when L gives it (0 for nulls and bools), fastVarLen when a VarUInt length follows, or
+// fastSlow for what needs the general path (NOP pads, annotation wrappers, ordered structs,
+// invalid descriptors).
+var fastLen = func() (f [256]uint8) {
+	for d := 0; d < 256; d++ {
+		switch descClass[d] {
+		case descFixed:
+			f[d] = uint8(d & 0xf)
+		case descEmpty:
+			f[d] = 0
+		case descVar:
+			f[d] = fastVarLen
+		default:
+			f[d] = fastSlow
+		}
+		if d>>4 == 0 && d&0xf != 15 {
+			f[d] = fastSlow // NOP pad
+		}
+	}
+	return f
+}()
+
+const (
+	fastVarLen = 14
+	fastSlow   = 0xff
+)
+
 // ReadHead decodes the type descriptor and length of the value that starts at b[0] and checks
 // that the whole value lies within b. Errors carry offsets relative to b.
 func ReadHead(b []byte) (Head, error) {
+	// fast path, inlined: a descriptor whose L is the body length
+	if len(b) > 0 && descClass[b[0]] == descFixed && int(b[0]&0xf) < len(b) {
+		return Head{Type: Type(b[0] >> 4), L: b[0] & 0xf, Hdr: 1, Len: int(b[0] & 0xf)}, nil
+	}
+	return readHead(b)
+}
+
+func readHead(b []byte) (Head, error) {
 	if len(b) == 0 {
 		return Head{}, errTrunc(0, "value")
 	}

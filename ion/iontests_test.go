@@ -9,20 +9,16 @@ import (
 	"testing"
 )
 
-// ionTestsDir locates the ion-tests corpus: $SNELLER_ION_TESTS, else ../../shared/ion-tests from
-// the repository root (this package is one level below it).
+// ionTestsDir locates the ion-tests corpus: $SNELLER_ION_TESTS, else shared/ion-tests beside
+// the repository (../../shared/ion-tests from the repository root), and skips the test if it
+// is not there.
 func ionTestsDir(t testing.TB) string {
 	t.Helper()
-	if d := os.Getenv("SNELLER_ION_TESTS"); d != "" {
-		return d
+	d := findIonTests()
+	if d == "" {
+		t.Skip("ion-tests corpus not found: set SNELLER_ION_TESTS to its directory (looked for ../../shared/ion-tests from the repository root)")
 	}
-	for _, d := range []string{"../../shared/ion-tests", "../../../shared/ion-tests", "/work/shared/ion-tests"} {
-		if st, err := os.Stat(d); err == nil && st.IsDir() {
-			return d
-		}
-	}
-	t.Skip("ion-tests corpus not found (set SNELLER_ION_TESTS to its directory)")
-	return ""
+	return d
 }
 
 // ionFiles lists the binary Ion files under dir (recursively).

@@ -2,12 +2,9 @@ package ion
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
-	"math/bits"
-	"unicode/utf8"
 )
 
 // MaxJSONScalar is the longest string or number (in bytes of JSON text) the JSON reader
@@ -57,15 +54,25 @@ const (
 // errNeedMore is the parser's signal that the window ends inside the current row.
 var errNeedMore = errors.New("need more input")
 
-// NewJSONDecoder returns a decoder of the JSON stream r that interns field names in st.
+// NewJSONDecoder returns a decoder of the JSON stream r that interns field names in st (a new
+// table if st is nil; see Symtab).
 func NewJSONDecoder(r io.Reader, st *Symtab) *JSONDecoder {
-	return &JSONDecoder{r: r, st: st, lines: 0}
+	if st == nil {
+		st = &Symtab{}
+	}
+	return &JSONDecoder{r: r, st: st}
 }
+
+// Symtab returns the symbol table the decoder interns field names in.
+func (d *JSONDecoder) Symtab() *Symtab { return d.st }
 
 // FromJSON converts one JSON value (text holds exactly one, with optional surrounding
 // whitespace) to Ion, appending it to dst and interning field names in st. A top-level array
 // is one value here.
 func FromJSON(dst *Buffer, st *Symtab, text []byte) error {
+	if st == nil {
+		return errors.New("ion: FromJSON needs a symbol table")
+	}
 	d := JSONDecoder{buf: text, eof: true, st: st}
 	i, err := d.skipWS(0)
 	if err != nil {
@@ -109,6 +116,10 @@ func (d *JSONDecoder) Next(dst *Buffer) error {
 	}
 }
 
+// InputOffset returns the number of input bytes consumed so far: the offset just past the
+// last row returned by Next.
+func (d *JSONDecoder) InputOffset() int64 { return d.base + int64(d.pos) }
+
 // fill reads more input into the window, keeping the bytes from d.pos on.
 func (d *JSONDecoder) fill() error {
 	if d.eof {
@@ -126,14 +137,24 @@ func (d *JSONDecoder) fill() error {
 		d.base += int64(d.pos)
 		d.pos = 0
 	}
-	if cap(d.buf)-len(d.buf) < readChunk/2 {
-		nb := make([]byte, len(d.buf), 2*cap(d.buf)+readChunk)
+	// The bytes kept are the start of a row that did not fit, which is parsed again once
+	// more arrives. For a long row, read at least as much again before returning, so that
+	// each restart doubles what is there and the total work stays linear in the row's size
+	// whatever sizes the reader returns; for a short one, any progress will do (a slow pipe
+	// gets its rows without waiting for a full window).
+	want := 1
+	if len(d.buf) >= 4096 {
+		want = len(d.buf)
+	}
+	if free := cap(d.buf) - len(d.buf); free < readChunk/2 || free < want {
+		nb := make([]byte, len(d.buf), 2*len(d.buf)+readChunk)
 		copy(nb, d.buf)
 		d.buf = nb
 	}
-	for {
+	for got := 0; got < want; {
 		n, err := d.r.Read(d.buf[len(d.buf):cap(d.buf)])
 		d.buf = d.buf[:len(d.buf)+n]
+		got += n
 		if err != nil {
 			d.eof = true
 			if !errors.Is(err, io.EOF) {
@@ -142,10 +163,8 @@ func (d *JSONDecoder) fill() error {
 			}
 			return nil
 		}
-		if n > 0 {
-			return nil
-		}
 	}
+	return nil
 }
 
 var nlByte = []byte{'\n'}
@@ -457,204 +476,4 @@ func (d *JSONDecoder) dupMap(depth int) map[Symbol]struct{} {
 		clear(m)
 	}
 	return m
-}
-
-const (
-	lo8 = 0x0101010101010101
-	hi8 = 0x8080808080808080
-)
-
-// str scans the string starting at the quote at buf[i] and returns its content (a sub-slice of
-// the window, or of d.scratch when it had escapes) and the position after the closing quote.
-func (d *JSONDecoder) str(i int) ([]byte, int, error) {
-	buf := d.buf
-	start := i + 1
-	j := start
-	for {
-		for j+8 <= len(buf) {
-			x := binary.LittleEndian.Uint64(buf[j:])
-			q := x ^ (lo8 * '"')
-			b := x ^ (lo8 * '\\')
-			m := ((x - lo8*0x20) & ^x) | ((q - lo8) & ^q) | ((b - lo8) & ^b) | x
-			m &= hi8
-			if m != 0 {
-				j += bits.TrailingZeros64(m) >> 3
-				break
-			}
-			j += 8
-		}
-		if j >= len(buf) {
-			return nil, j, d.strEnd(start, j)
-		}
-		c := buf[j]
-		switch {
-		case c == '"':
-			if j-start > MaxJSONScalar {
-				return nil, j, d.errAt(start-1, ErrTooLarge, "string of %d bytes (limit %d)", j-start, MaxJSONScalar)
-			}
-			return buf[start:j], j + 1, nil
-		case c == '\\':
-			return d.unescape(start, j)
-		case c < 0x20:
-			return nil, j, d.errAt(j, ErrSyntax, "invalid control character %s in string", quoteChar(c))
-		case c >= 0x80:
-			r, size := utf8.DecodeRune(buf[j:])
-			if r == utf8.RuneError && size <= 1 {
-				if !d.eof && len(buf)-j < utf8.UTFMax && !utf8.FullRune(buf[j:]) {
-					return nil, j, errNeedMore
-				}
-				return nil, j, d.errAt(j, ErrInvalid, "invalid UTF-8 in string")
-			}
-			j += size
-		default:
-			j++
-		}
-	}
-}
-
-// strEnd reports the window ending inside a string that started at start.
-func (d *JSONDecoder) strEnd(start, j int) error {
-	if j-start > MaxJSONScalar {
-		return d.errAt(start-1, ErrTooLarge, "string longer than %d bytes", MaxJSONScalar)
-	}
-	return d.end(j, "string")
-}
-
-// unescape continues str from the first backslash at buf[j], writing the content to d.scratch.
-func (d *JSONDecoder) unescape(start, j int) ([]byte, int, error) {
-	buf := d.buf
-	out := append(d.scratch[:0], buf[start:j]...)
-	defer func() { d.scratch = out[:0] }()
-	for {
-		if j >= len(buf) {
-			return nil, j, d.strEnd(start, j)
-		}
-		if j-start > MaxJSONScalar {
-			return nil, j, d.errAt(start-1, ErrTooLarge, "string longer than %d bytes", MaxJSONScalar)
-		}
-		c := buf[j]
-		switch {
-		case c == '"':
-			return out, j + 1, nil
-		case c == '\\':
-			if j+1 >= len(buf) {
-				return nil, j, d.strEnd(start, j+1)
-			}
-			e := buf[j+1]
-			switch e {
-			case '"', '\\', '/':
-				out = append(out, e)
-			case 'b':
-				out = append(out, '\b')
-			case 'f':
-				out = append(out, '\f')
-			case 'n':
-				out = append(out, '\n')
-			case 'r':
-				out = append(out, '\r')
-			case 't':
-				out = append(out, '\t')
-			case 'u':
-				r, n, err := d.hexEscape(start, j)
-				if err != nil {
-					return nil, j, err
-				}
-				out = utf8.AppendRune(out, r)
-				j += n
-				continue
-			default:
-				return nil, j, d.errAt(j, ErrSyntax, "invalid escape \\%c in string", e)
-			}
-			j += 2
-		case c < 0x20:
-			return nil, j, d.errAt(j, ErrSyntax, "invalid control character %s in string", quoteChar(c))
-		case c >= 0x80:
-			r, size := utf8.DecodeRune(buf[j:])
-			if r == utf8.RuneError && size <= 1 {
-				if !d.eof && len(buf)-j < utf8.UTFMax && !utf8.FullRune(buf[j:]) {
-					return nil, j, errNeedMore
-				}
-				return nil, j, d.errAt(j, ErrInvalid, "invalid UTF-8 in string")
-			}
-			out = append(out, buf[j:j+size]...)
-			j += size
-		default:
-			out = append(out, c)
-			j++
-		}
-	}
-}
-
-func hex4(b []byte) (rune, bool) {
-	var r rune
-	for _, c := range b[:4] {
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c -= 'a' - 10
-		case c >= 'A' && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	return r, true
-}
-
-// hexEscape decodes the \uXXXX escape at buf[j] (and a following low surrogate); it returns
-// the rune and the bytes consumed. A lone surrogate becomes U+FFFD.
-func (d *JSONDecoder) hexEscape(start, j int) (rune, int, error) {
-	buf := d.buf
-	if len(buf)-j < 6 {
-		return 0, 0, d.strEnd(start, len(buf))
-	}
-	r, ok := hex4(buf[j+2:])
-	if !ok {
-		return 0, 0, d.errAt(j, ErrSyntax, "invalid \\u escape in string")
-	}
-	if r < 0xd800 || r > 0xdfff {
-		return r, 6, nil
-	}
-	if r >= 0xdc00 {
-		return utf8.RuneError, 6, nil
-	}
-	// a high surrogate: is a low one next?
-	if len(buf)-j < 12 {
-		if !d.eof {
-			return 0, 0, errNeedMore
-		}
-		return utf8.RuneError, 6, nil
-	}
-	if buf[j+6] == '\\' && buf[j+7] == 'u' {
-		r2, ok := hex4(buf[j+8:])
-		if ok && r2 >= 0xdc00 && r2 <= 0xdfff {
-			return 0x10000 + (r-0xd800)<<10 + (r2 - 0xdc00), 12, nil
-		}
-	}
-	return utf8.RuneError, 6, nil
-}
-
-// stringValue converts a string value: a timestamp if it has the RFC 3339 shape, a special
-// float if enabled, else an Ion string.
-func (d *JSONDecoder) stringValue(i, depth int, dst *Buffer) (int, error) {
-	s, j, err := d.str(i)
-	if err != nil {
-		return j, err
-	}
-	if len(s) >= 19 && (s[0]-'0' <= 9 || wsTable[s[0]]) {
-		if t, ok := ParseRFC3339(s); ok {
-			dst.WriteTimestamp(t)
-			return j, nil
-		}
-	}
-	if d.SpecialFloats && depth > 0 && len(s) >= 9 && string(s[:8]) == "float64:" {
-		if f, ok := specialFloat(s[8:]); ok {
-			dst.WriteFloat64(f)
-			return j, nil
-		}
-	}
-	dst.WriteStringBytes(s)
-	return j, nil
 }

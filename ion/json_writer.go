@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/big"
 	"math/bits"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -69,6 +70,7 @@ func (w *JSONWriter) Append(dst, v []byte, st *Symtab) ([]byte, []byte, error) {
 		st = &Symtab{}
 	}
 	n := len(dst)
+	dst = slices.Grow(dst, 2*h.Size()+64)
 	out, err := w.value(dst, v[:h.Size()], h, st, 0)
 	if err != nil {
 		return dst[:n], nil, err
@@ -142,7 +144,7 @@ func (w *JSONWriter) value(dst, v []byte, h Head, st *Symtab, depth int) ([]byte
 			return dst, errf(0, ErrTooDeep, "nesting deeper than %d", MaxDepth)
 		}
 		dst = append(dst, '[')
-		it := ElemIter{rest: body, off: h.Hdr}
+		it := bodyElems(body, h.Hdr)
 		first := true
 		for it.Next() {
 			if !first {
@@ -170,7 +172,7 @@ func (w *JSONWriter) value(dst, v []byte, h Head, st *Symtab, depth int) ([]byte
 			w.keys = w.keys[:0]
 		}
 		dst = append(dst, '{')
-		it := FieldIter{rest: body, off: h.Hdr}
+		it := bodyFields(body, h.Hdr)
 		first := true
 		for it.Next() {
 			if !first {
@@ -179,16 +181,41 @@ func (w *JSONWriter) value(dst, v []byte, h Head, st *Symtab, depth int) ([]byte
 			first = false
 			sym := it.Symbol()
 			if int(sym) < len(w.keyEnd) && w.keyEnd[sym] != 0 {
-				dst = append(dst, w.keys[w.keyStart[sym]:w.keyEnd[sym]]...)
+				ks, ke := int(w.keyStart[sym]), int(w.keyEnd[sym])
+				if n := len(dst); ke-ks <= 16 && cap(dst)-n >= 16 {
+					// copy a short key as two words (the arena is padded)
+					d := dst[n : n+16]
+					binary.LittleEndian.PutUint64(d, binary.LittleEndian.Uint64(w.keys[ks:]))
+					binary.LittleEndian.PutUint64(d[8:], binary.LittleEndian.Uint64(w.keys[ks+8:]))
+					dst = dst[:n+ke-ks]
+				} else {
+					dst = append(dst, w.keys[ks:ke]...)
+				}
 			} else {
 				var err error
-				dst, err = w.appendKey(dst, sym, st, it.Offset())
+				dst, err = w.appendKey(dst, sym, st, it.nameOffset())
 				if err != nil {
 					return dst, err
 				}
 			}
+			// inline the most common scalars
+			v := it.Value()
+			switch v[0] >> 4 {
+			case byte(StringType):
+				if v[0] != 0x8f {
+					if out, ok := appendJSONString(dst, it.Body()); ok {
+						dst = out
+						continue
+					}
+				}
+			case byte(UintType):
+				if body := it.Body(); len(body) <= 8 && v[0] != 0x2f {
+					dst = strconv.AppendUint(dst, readUint(body), 10)
+					continue
+				}
+			}
 			var err error
-			dst, err = w.value(dst, it.Value(), it.Head(), st, depth+1)
+			dst, err = w.value(dst, v, it.Head(), st, depth+1)
 			if err != nil {
 				return dst, shift(err, it.Offset())
 			}
@@ -220,6 +247,8 @@ func (w *JSONWriter) value(dst, v []byte, h Head, st *Symtab, depth int) ([]byte
 	return dst, errf(0, ErrInvalid, "invalid type descriptor 0x%02x", v[0])
 }
 
+const keyPad = 16
+
 // appendKey appends `"name":` for a field and caches it.
 func (w *JSONWriter) appendKey(dst []byte, sym Symbol, st *Symtab, off int) ([]byte, error) {
 	start := len(dst)
@@ -236,9 +265,14 @@ func (w *JSONWriter) appendKey(dst []byte, sym Symbol, st *Symtab, off int) ([]b
 		if len(w.keys) == 0 {
 			w.keys = append(w.keys, 0) // so that a cached key never ends at 0
 		}
+		// the arena ends with 16 bytes of padding, so a key can be read as two words
+		if len(w.keys) >= keyPad {
+			w.keys = w.keys[:len(w.keys)-keyPad]
+		}
 		w.keyStart[sym] = uint32(len(w.keys))
 		w.keys = append(w.keys, dst[start:]...)
 		w.keyEnd[sym] = uint32(len(w.keys))
+		w.keys = append(w.keys, make([]byte, keyPad)...)
 	}
 	return dst, nil
 }
@@ -284,6 +318,11 @@ func (w *JSONWriter) appendFloat(dst []byte, f float64) []byte {
 		return append(dst, '0')
 	}
 	abs := math.Abs(f)
+	if abs < 1e21 && f == math.Trunc(f) {
+		// integral: the exact digits, so that the JSON loader (which makes an int of any
+		// integral number below 2^63) gets the same numeric value back
+		return strconv.AppendFloat(dst, f, 'f', 0, 64)
+	}
 	format := byte('f')
 	if abs < 1e-6 || abs >= 1e21 {
 		format = 'e'
@@ -302,17 +341,44 @@ func (w *JSONWriter) appendFloat(dst []byte, f float64) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// needEscape flags (in the high bit of each byte) the bytes of x that are '"', '\\', control
+// characters or non-ASCII; flags above the lowest one may be spurious.
+func needEscape(x uint64) uint64 {
+	q := x ^ (lo8 * '"')
+	b := x ^ (lo8 * '\\')
+	return (((x - lo8*0x20) & ^x) | ((q - lo8) & ^q) | ((b - lo8) & ^b) | x) & hi8
+}
+
 // appendJSONString appends s as a quoted JSON string; it reports false if s is not UTF-8.
 func appendJSONString(dst, s []byte) ([]byte, bool) {
+	// fast path: a short string with nothing to escape, moved as two words (reading up to
+	// 16 bytes of s's capacity, masking what lies beyond its length)
+	if n, d := len(s), len(dst); n <= 16 && cap(s) >= 16 && cap(dst)-d >= 18 {
+		w := s[:16:16]
+		w0 := binary.LittleEndian.Uint64(w)
+		w1 := binary.LittleEndian.Uint64(w[8:])
+		var v0, v1 uint64 = hi8, 0
+		if n < 8 {
+			v0 = hi8 & (1<<(8*uint(n)) - 1)
+		} else if n < 16 {
+			v1 = hi8 & (1<<(8*uint(n-8)) - 1)
+		} else {
+			v1 = hi8
+		}
+		if needEscape(w0)&v0|needEscape(w1)&v1 == 0 {
+			o := dst[d : d+18]
+			o[0] = '"'
+			binary.LittleEndian.PutUint64(o[1:], w0)
+			binary.LittleEndian.PutUint64(o[9:], w1)
+			o[n+1] = '"'
+			return dst[:d+n+2], true
+		}
+	}
 	dst = append(dst, '"')
 	i, start := 0, 0
 	for i < len(s) {
 		for i+8 <= len(s) {
-			x := binary.LittleEndian.Uint64(s[i:])
-			q := x ^ (lo8 * '"')
-			b := x ^ (lo8 * '\\')
-			m := (((x - lo8*0x20) & ^x) | ((q - lo8) & ^q) | ((b - lo8) & ^b) | x) & hi8
-			if m != 0 {
+			if m := needEscape(binary.LittleEndian.Uint64(s[i:])); m != 0 {
 				i += bits.TrailingZeros64(m) >> 3
 				break
 			}

@@ -99,6 +99,9 @@ func (r *Reader) Next() bool {
 			if len(rest) < 4 && r.fill() {
 				continue
 			}
+			if r.err != nil {
+				return false
+			}
 			if err := checkBVM(rest); err != nil {
 				r.err = AddOffset(err, off)
 				return false
@@ -111,6 +114,9 @@ func (r *Reader) Next() bool {
 		if err != nil {
 			if errors.Is(err, ErrTruncated) && r.fill() {
 				continue
+			}
+			if r.err != nil {
+				return false
 			}
 			r.err = AddOffset(err, off)
 			return false

@@ -11,7 +11,7 @@ type Symtab struct {
 	imported int
 	texts    []string          // local symbols: texts[i] is Symbol(SystemSymbols+imported+i)
 	index    map[string]Symbol // text → lowest ID with that text (system symbols included)
-	unknown  map[Symbol]bool   // local IDs whose text is unknown (null slots of a table)
+	unknown  []uint64          // bit i set: texts[i] is unknown (a null slot of a table)
 	// gen changes whenever IDs may change meaning (Reset, Truncate, reading a new table), so
 	// caches keyed by ID (such as JSONWriter's) know when to start over; interning only adds.
 	gen uint64
@@ -45,7 +45,7 @@ func (s *Symtab) Reset() {
 	s.bump()
 	s.imported = 0
 	s.texts = s.texts[:0]
-	s.unknown = nil
+	s.unknown = s.unknown[:0]
 	if s.index != nil && len(s.index) > SystemSymbols-1 {
 		clear(s.index)
 		for i := 1; i < SystemSymbols; i++ {
@@ -69,7 +69,7 @@ func (s *Symtab) Truncate(n int) {
 		if s.index[s.texts[i]] == id {
 			delete(s.index, s.texts[i])
 		}
-		delete(s.unknown, id)
+		s.setUnknown(i, false)
 	}
 	s.texts = s.texts[:n-s.base()]
 }
@@ -138,7 +138,7 @@ func (s *Symtab) Get(sym Symbol) (string, bool) {
 	if i < 0 || i >= len(s.texts) {
 		return "", false
 	}
-	if s.unknown != nil && s.unknown[sym] {
+	if s.isUnknown(i) {
 		return "", false
 	}
 	return s.texts[i], true
@@ -156,12 +156,7 @@ func (s *Symtab) Clone() *Symtab {
 			c.index[k] = v
 		}
 	}
-	if len(s.unknown) > 0 {
-		c.unknown = make(map[Symbol]bool, len(s.unknown))
-		for k, v := range s.unknown {
-			c.unknown[k] = v
-		}
-	}
+	c.unknown = append([]uint64(nil), s.unknown...)
 	return c
 }
 
@@ -171,21 +166,36 @@ func (s *Symtab) Equal(t *Symtab) bool {
 		return false
 	}
 	for i := range s.texts {
-		id := Symbol(s.base() + i)
-		if s.texts[i] != t.texts[i] || s.unknown[id] != t.unknown[id] {
+		if s.texts[i] != t.texts[i] || s.isUnknown(i) != t.isUnknown(i) {
 			return false
 		}
 	}
 	return true
 }
 
+func (s *Symtab) isUnknown(i int) bool {
+	w := i >> 6
+	return w < len(s.unknown) && s.unknown[w]&(1<<(i&63)) != 0
+}
+
+func (s *Symtab) setUnknown(i int, v bool) {
+	w := i >> 6
+	if !v {
+		if w < len(s.unknown) {
+			s.unknown[w] &^= 1 << (i & 63)
+		}
+		return
+	}
+	for len(s.unknown) <= w {
+		s.unknown = append(s.unknown, 0)
+	}
+	s.unknown[w] |= 1 << (i & 63)
+}
+
 // addUnknown appends a symbol with unknown text (a null slot of a local symbol table).
 func (s *Symtab) addUnknown() {
 	s.init()
-	if s.unknown == nil {
-		s.unknown = make(map[Symbol]bool)
-	}
-	s.unknown[Symbol(s.Len())] = true
+	s.setUnknown(len(s.texts), true)
 	s.texts = append(s.texts, "")
 }
 
@@ -243,7 +253,7 @@ func (s *Symtab) marshal(dst *Buffer, since int) {
 			dst.WriteNull()
 		}
 		for i := max(since-s.base(), 0); i < len(s.texts); i++ {
-			if s.unknown != nil && s.unknown[Symbol(s.base()+i)] {
+			if s.isUnknown(i) {
 				dst.WriteNull()
 			} else {
 				dst.WriteString(s.texts[i])

@@ -129,6 +129,11 @@ func (t *Timestamp) validate() string {
 	case t.Offset < -1439 || t.Offset > 1439:
 		return "offset out of range"
 	}
+	if t.Precision >= PrecisionMinute && t.OffsetKnown && t.Offset != 0 {
+		if y, _, _, _, _ := t.Local(); y < 1 || y > 9999 {
+			return "local year out of range"
+		}
+	}
 	if t.Precision == PrecisionFraction {
 		if t.FracDigits < 1 {
 			return "fraction without digits"

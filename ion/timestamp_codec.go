@@ -136,7 +136,7 @@ func varFieldErr(n, pos int, what string) error {
 	return errf(pos, ErrInvalid, "%s overflows", what)
 }
 
-// timestampBodySize is the size of the encoded body of t.
+// appendTimestampBody appends the body of the binary timestamp t.
 func appendTimestampBody(dst []byte, t *Timestamp) []byte {
 	if t.OffsetKnown {
 		off := int64(t.Offset)

@@ -72,7 +72,7 @@ func validateValue(v []byte, h Head, st *Symtab, depth int) error {
 		if depth >= MaxDepth {
 			return errf(0, ErrTooDeep, "nesting deeper than %d", MaxDepth)
 		}
-		it := ElemIter{rest: body, off: h.Hdr}
+		it := bodyElems(body, h.Hdr)
 		for it.Next() {
 			if err := validateValue(it.Value(), it.Head(), st, depth+1); err != nil {
 				return shift(err, it.Offset())
@@ -83,9 +83,9 @@ func validateValue(v []byte, h Head, st *Symtab, depth int) error {
 		if depth >= MaxDepth {
 			return errf(0, ErrTooDeep, "nesting deeper than %d", MaxDepth)
 		}
-		it := FieldIter{rest: body, off: h.Hdr}
+		it := bodyFields(body, h.Hdr)
 		for it.Next() {
-			if err := checkSym(st, it.Symbol(), it.Offset()-1, "field name"); err != nil {
+			if err := checkSym(st, it.Symbol(), it.nameOffset(), "field name"); err != nil {
 				return err
 			}
 			if err := validateValue(it.Value(), it.Head(), st, depth+1); err != nil {

@@ -5,7 +5,8 @@ import "math/bits"
 // The four primitive fields of Ion binary: VarUInt and VarInt (7 bits a byte, the last byte
 // flagged by its high bit; VarInt has a sign bit in its first byte) and UInt and Int (fixed
 // length, big-endian; Int is sign-magnitude). Readers return the number of bytes consumed, or
-// 0 when the input ends first, or -1 when the value overflows 63 bits.
+// 0 when the input ends first, or -1 when the value overflows 63 bits (leading zero groups
+// are allowed).
 
 // readVarUint decodes a VarUInt at the start of b.
 func readVarUint(b []byte) (uint64, int) {
@@ -14,15 +15,12 @@ func readVarUint(b []byte) (uint64, int) {
 	}
 	var v uint64
 	for i := 0; i < len(b); i++ {
-		if i == 9 {
+		if v >= 1<<56 { // another 7 bits would pass 63
 			return 0, -1
 		}
 		c := b[i]
 		v = v<<7 | uint64(c&0x7f)
 		if c&0x80 != 0 {
-			if v>>63 != 0 {
-				return 0, -1
-			}
 			return v, i + 1
 		}
 	}
@@ -42,7 +40,7 @@ func readVarInt(b []byte) (mag uint64, neg bool, n int) {
 		return mag, neg, 1
 	}
 	for i := 1; i < len(b); i++ {
-		if i == 9 {
+		if mag >= 1<<56 {
 			return 0, false, -1
 		}
 		c = b[i]
