@@ -11,12 +11,12 @@ const MaxCaptures = 8
 
 // Pattern is a compiled input pattern: a slash-separated key pattern in which
 //
-//	*        matches any run of characters within one path segment (possibly empty),
-//	?        matches one character other than '/',
-//	[abc]    matches one character of the class; [a-z] ranges, [^...] negation, \c escapes,
-//	\c       matches the character c literally,
-//	{name}   matches a non-empty run within one segment and captures it as name
-//	         (name is [A-Za-z0-9_]+; at most 8 captures, names unique).
+//   - matches any run of characters within one path segment (possibly empty),
+//     ?        matches one character other than '/',
+//     [abc]    matches one character of the class; [a-z] ranges, [^...] negation, \c escapes,
+//     \c       matches the character c literally,
+//     {name}   matches a non-empty run within one segment and captures it as name
+//     (name is [A-Za-z0-9_]+; at most 8 captures, names unique).
 //
 // Nothing matches across '/', and "**" is refused. A capture may not directly follow '*' or
 // another capture and '*' may not directly follow a capture, because such a split would be
