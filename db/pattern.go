@@ -498,3 +498,13 @@ func (m *segMatcher) match(ti, pos int) bool {
 	}
 	return pos == len(s)
 }
+
+// LiteralSuffix returns the literal text that ends every matching key (escapes resolved), or
+// "" if the pattern ends with a wildcard, class or capture.
+func (p *Pattern) LiteralSuffix() string {
+	last := p.segs[len(p.segs)-1]
+	if t := last.toks[len(last.toks)-1]; t.kind == tokLit {
+		return t.lit
+	}
+	return ""
+}
