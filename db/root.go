@@ -2,6 +2,8 @@ package db
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -157,22 +159,28 @@ func (d *DirFS) resolve(ctx context.Context, url string) (FS, *Pattern, error) {
 		return d, pat, nil
 	}
 	// Otherwise open the directory of the leading literal segments (those without any
-	// special character) and match the rest within it.
+	// special character), or its deepest existing ancestor, and match the rest within it.
+	if _, err := CompilePattern(rest[1:]); err != nil {
+		return nil, nil, err // e.g. ".." among the directory segments
+	}
 	segs := strings.Split(rest[1:], "/")
 	n := 0
 	for n < len(segs)-1 && !strings.ContainsAny(segs[n], `*?[{\`) {
 		n++
 	}
+	var dir *DirFS
+	for ; ; n-- {
+		dir, err = OpenDir(filepath.FromSlash("/" + strings.Join(segs[:n], "/")))
+		if err == nil {
+			break
+		}
+		if n == 0 || !errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, fmt.Errorf("pattern %q: %w", url, err)
+		}
+	}
 	pat, err := CompilePattern(strings.Join(segs[n:], "/"))
 	if err != nil {
 		return nil, nil, err
-	}
-	if _, err := CompilePattern(rest[1:]); err != nil {
-		return nil, nil, err // e.g. ".." among the directory segments
-	}
-	dir, err := OpenDir(filepath.FromSlash("/" + strings.Join(segs[:n], "/")))
-	if err != nil {
-		return nil, nil, fmt.Errorf("pattern %q: %w", url, err)
 	}
 	return dir, pat, nil
 }

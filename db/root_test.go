@@ -250,9 +250,24 @@ func TestResolvePatternLocal(t *testing.T) {
 	if strings.Join(got, ",") != "2024/a.json 2024" {
 		t.Errorf("walk outside the root: %q", got)
 	}
-	for _, u := range []string{"data/*.json", "file://a/../b", "file:///nonexistent-dir-x/*.json", "file://x/**"} {
+	for _, u := range []string{"data/*.json", "file://a/../b", "file://x/**"} {
 		if _, _, err := db.ResolvePattern(ctx, root, u); err == nil {
 			t.Errorf("resolve %q succeeded", u)
 		}
+	}
+}
+
+func TestResolvePatternMissingDir(t *testing.T) {
+	ctx := context.Background()
+	root := newDirFS(t)
+	outside := t.TempDir()
+	// The directory does not exist yet: the pattern resolves to its deepest existing
+	// ancestor, and matches once files appear.
+	f, pat, err := db.ResolvePattern(ctx, root, "file://"+filepath.ToSlash(outside)+"/later/logs/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.(*db.DirFS).Dir() != outside || pat.String() != "later/logs/*.json" {
+		t.Errorf("resolved to %s %s", f.URL(), pat)
 	}
 }
