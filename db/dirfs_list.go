@@ -153,7 +153,16 @@ func (w *dirWalk) flush(batch []dirEnt) error {
 	}
 	infos := make([]FileInfo, len(batch))
 	errs := make([]error, len(batch))
-	workers := min(runtime.GOMAXPROCS(0), 4, len(batch))
+	// Entries whose ETag is cached are resolved here; the rest are hashed concurrently.
+	var miss []int
+	for i, e := range batch {
+		if info, ok := w.cached(e); ok {
+			infos[i] = info
+		} else {
+			miss = append(miss, i)
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), 4, len(miss))
 	var next int
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -161,12 +170,13 @@ func (w *dirWalk) flush(batch []dirEnt) error {
 		wg.Go(func() {
 			for {
 				mu.Lock()
-				i := next
+				k := next
 				next++
 				mu.Unlock()
-				if i >= len(batch) {
+				if k >= len(miss) {
 					return
 				}
+				i := miss[k]
 				infos[i], errs[i] = w.info(batch[i])
 			}
 		})
@@ -191,6 +201,22 @@ func (w *dirWalk) flush(batch []dirEnt) error {
 
 // errSkip marks a directory entry that is not an object.
 var errSkip = errors.New("not an object")
+
+// cached returns the FileInfo of a plain file whose ETag is cached under its identity.
+func (w *dirWalk) cached(e dirEnt) (FileInfo, bool) {
+	if e.link {
+		return FileInfo{}, false
+	}
+	fi, err := e.ent.Info()
+	if err != nil || !fi.Mode().IsRegular() {
+		return FileInfo{}, false
+	}
+	etag, ok := w.d.etags.get(keyOf(e.key, fi))
+	if !ok {
+		return FileInfo{}, false
+	}
+	return FileInfo{Path: e.key, Size: fi.Size(), ETag: etag, ModTime: fi.ModTime()}, true
+}
 
 // info returns the FileInfo of one listed file, from the ETag cache when its identity is known.
 func (w *dirWalk) info(e dirEnt) (FileInfo, error) {

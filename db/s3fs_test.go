@@ -71,3 +71,10 @@ func TestS3FSConformanceVersity(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkS3FSReadRange measures ranged reads through the SDK against gofakes3 on loopback
+// (client and HTTP overhead; the server is in the same process).
+func BenchmarkS3FSReadRange(b *testing.B) {
+	srv := s3test.StartFake(b)
+	benchReadRange(b, newS3FS(b, srv, "bench"))
+}
