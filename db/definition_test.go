@@ -93,7 +93,7 @@ func TestParseDefinitionErrors(t *testing.T) {
 		{"bad pattern", "{\"input\": [\n{\"pattern\": \"s3://b-1/x/**/*.json\"}]}", ErrBadPattern,
 			[]string{"t.json:2:13:", "input[0].pattern:", "'**'"}},
 		{"pattern without scheme", `{"input": [{"pattern": "x/*.json"}]}`, ErrBadPattern,
-			[]string{"input[0].pattern", "s3://bucket/... or file://..."}},
+			[]string{"input[0].pattern", "want an s3://bucket/keys or file://keys URL"}},
 		{"missing pattern", `{"input": [{"format": "json"}]}`, nil, []string{"input[0].pattern: required"}},
 		{"bad bucket", `{"input": [{"pattern": "s3://Bad_Bucket/x/*.json"}]}`, ErrBadRoot,
 			[]string{"input[0].pattern", "bucket name"}},

@@ -96,7 +96,7 @@ func splitPatternURL(url string) (scheme, rest string, err error) {
 	if rest, ok := strings.CutPrefix(url, "file://"); ok {
 		return "file", rest, nil
 	}
-	return "", "", fmt.Errorf("%w %q: want s3://bucket/... or file://...", ErrBadPattern, url)
+	return "", "", fmt.Errorf("%w %q: want an s3://bucket/keys or file://keys URL", ErrBadPattern, url)
 }
 
 // resolveS3 resolves an s3:// pattern with client c; same, if not nil, is returned when the

@@ -95,11 +95,16 @@ func repoRoot() (string, error) {
 	}
 }
 
+// goTool returns the go command: the one on PATH, else the one in GOROOT (which go test sets
+// for the test binary).
 func goTool() string {
 	if p, err := exec.LookPath("go"); err == nil {
 		return p
 	}
-	return filepath.Join(runtime.GOROOT(), "bin", "go")
+	if root := os.Getenv("GOROOT"); root != "" {
+		return filepath.Join(root, "bin", "go")
+	}
+	return "go"
 }
 
 // buildVersity returns the path of a versitygw binary built from tools/go.mod, building it if
