@@ -172,6 +172,9 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv(helperEnv); dir != "" {
 		os.Exit(dirfsHelper(dir))
 	}
+	if spec := os.Getenv(rootHelperEnv); spec != "" {
+		os.Exit(rootHelper(spec))
+	}
 	os.Exit(m.Run())
 }
 

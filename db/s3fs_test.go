@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"os/exec"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -77,4 +79,55 @@ func TestS3FSConformanceVersity(t *testing.T) {
 func BenchmarkS3FSReadRange(b *testing.B) {
 	srv := s3test.StartFake(b)
 	benchReadRange(b, newS3FS(b, srv, "bench"))
+}
+
+// rootHelperEnv makes the test binary a child process that opens the root named by the
+// variable from its environment alone and writes one object, as sdb does.
+const rootHelperEnv = "SNELLER_ROOT_HELPER"
+
+func rootHelper(spec string) int {
+	ctx := context.Background()
+	root, err := db.OpenRoot(ctx, spec)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	etag, err := root.Put(ctx, "from-child", strings.NewReader("written by a child"), db.Always)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Print(etag)
+	return 0
+}
+
+// TestS3EnvChildProcess: a child process configured only by Server.Env (S3_ENDPOINT,
+// AWS_ACCESS_KEY_ID, ...) reaches the server, and against versitygw a wrong secret is refused.
+func TestS3EnvChildProcess(t *testing.T) {
+	for _, start := range []func(testing.TB, ...string) *s3test.Server{s3test.StartFake, s3test.StartVersity} {
+		srv := start(t, "child-bucket")
+		t.Run(srv.Kind, func(t *testing.T) {
+			run := func(extra ...string) (string, error) {
+				cmd := exec.Command(os.Args[0], "-test.run=^$")
+				cmd.Env = append(append(append(os.Environ(), srv.Env()...), rootHelperEnv+"=s3://child-bucket/pre"), extra...)
+				out, err := cmd.CombinedOutput()
+				return string(out), err
+			}
+			out, err := run()
+			if err != nil {
+				t.Fatalf("child: %v\n%s", err, out)
+			}
+			f := newS3FS(t, srv, "child-bucket")
+			info, err := f.Stat(context.Background(), "pre/from-child")
+			if err != nil || info.ETag != out {
+				t.Fatalf("object written by the child: %+v %v (child said %q)", info, err, out)
+			}
+			if srv.ChecksSignatures {
+				out, err := run("AWS_SECRET_ACCESS_KEY=wrong-secret")
+				if err == nil || !strings.Contains(out, "SignatureDoesNotMatch") {
+					t.Errorf("child with a wrong secret: %v\n%s", err, out)
+				}
+			}
+		})
+	}
 }

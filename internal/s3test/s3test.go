@@ -94,15 +94,17 @@ func (s *Server) clientWith(cfg aws.Config) *s3.Client {
 	})
 }
 
-// CreateBucket creates the bucket (an existing one owned by us is fine).
+// CreateBucket creates the bucket; an existing one is fine (a test server has a single owner,
+// though gofakes3 answers BucketAlreadyExists where S3 would say BucketAlreadyOwnedByYou).
 func (s *Server) CreateBucket(ctx context.Context, name string) error {
 	_, err := s.Client().CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)})
 	var owned *types.BucketAlreadyOwnedByYou
-	if errors.As(err, &owned) {
+	var exists *types.BucketAlreadyExists
+	if errors.As(err, &owned) || errors.As(err, &exists) {
 		return nil
 	}
 	var ae smithy.APIError
-	if errors.As(err, &ae) && ae.ErrorCode() == "BucketAlreadyOwnedByYou" {
+	if errors.As(err, &ae) && (ae.ErrorCode() == "BucketAlreadyOwnedByYou" || ae.ErrorCode() == "BucketAlreadyExists") {
 		return nil
 	}
 	if err != nil {
