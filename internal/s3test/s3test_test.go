@@ -17,10 +17,10 @@ func exercise(t *testing.T, s *Server) int {
 	t.Helper()
 	ctx := context.Background()
 	c := s.Client()
-	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("b1"), Key: aws.String("k"), Body: strings.NewReader("v")}); err != nil {
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bucket-1"), Key: aws.String("k"), Body: strings.NewReader("v")}); err != nil {
 		t.Fatalf("%s: put: %v", s.Kind, err)
 	}
-	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("b1"), Key: aws.String("k")})
+	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("bucket-1"), Key: aws.String("k")})
 	if err != nil {
 		t.Fatalf("%s: get: %v", s.Kind, err)
 	}
@@ -29,7 +29,7 @@ func exercise(t *testing.T, s *Server) int {
 	if string(b) != "v" {
 		t.Errorf("%s: read %q", s.Kind, b)
 	}
-	resp, err := http.Get(s.Endpoint + "/b1/k")
+	resp, err := http.Get(s.Endpoint + "/bucket-1/k")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func exercise(t *testing.T, s *Server) int {
 }
 
 func TestStartFake(t *testing.T) {
-	s := StartFake(t, "b1")
+	s := StartFake(t, "bucket-1")
 	// gofakes3 does not check signatures: an unsigned read succeeds.
 	if code := exercise(t, s); code != http.StatusOK || s.ChecksSignatures {
 		t.Errorf("unsigned GET on gofakes3: %d", code)
@@ -53,7 +53,7 @@ func TestStartFake(t *testing.T) {
 }
 
 func TestStartVersity(t *testing.T) {
-	s := StartVersity(t, "b1")
+	s := StartVersity(t, "bucket-1")
 	if code := exercise(t, s); code != http.StatusForbidden || !s.ChecksSignatures {
 		t.Errorf("unsigned GET on versitygw: %d, want 403", code)
 	}
