@@ -96,8 +96,10 @@ type FS interface {
 	// the object still has the given ETag; otherwise it fails with an error wrapping
 	// ErrETagChanged (or io/fs.ErrNotExist if the object is gone). n < 0 reads to the end of
 	// the object; a range that extends past the end is cut at the end. An offset at or past
-	// the end, or a negative offset, fails with ErrBadRange (except that n == 0 reads nothing
-	// at any offset). The caller closes the reader.
+	// the end, or a negative offset, fails with ErrBadRange, except that n == 0 returns an
+	// empty reader for any offset >= 0 (after checking the ETag). The reader returns the
+	// bytes of the pinned version even if the object is replaced while it is read, or fails.
+	// The caller closes the reader.
 	ReadRange(ctx context.Context, path, etag string, off, n int64) (io.ReadCloser, error)
 
 	// Put writes the object with the content read from r until io.EOF, if cond holds at

@@ -4,12 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
 	"strings"
+	"testing/iotest"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"testing"
 
 	"github.com/sneller-re/sneller/db"
@@ -130,4 +134,34 @@ func TestS3EnvChildProcess(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestS3FSFailedMultipartAborted: a multipart put whose reader fails leaves no object and no
+// pending upload.
+func TestS3FSFailedMultipartAborted(t *testing.T) {
+	ctx := context.Background()
+	srv := s3test.StartFake(t)
+	f := newS3FS(t, srv, "abort")
+	boom := errors.New("source broke")
+	r := io.MultiReader(io.LimitReader(zeroReader{}, 2*db.MinPartSize+100), iotest.ErrReader(boom))
+	if _, err := f.Put(ctx, "big", r, db.Always); !errors.Is(err, boom) {
+		t.Fatalf("put: %v, want the reader's error", err)
+	}
+	if _, err := f.Stat(ctx, "big"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a failed put left an object: %v", err)
+	}
+	ups, err := srv.Client().ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String("abort")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ups.Uploads) != 0 {
+		t.Errorf("%d multipart uploads left pending", len(ups.Uploads))
+	}
+}
+
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }
