@@ -3,6 +3,8 @@ package db
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -279,6 +281,25 @@ func TestPatternAgainstRegexp(t *testing.T) {
 }
 
 func FuzzPattern(f *testing.F) {
+	// Seeds from the example definitions' patterns.
+	files, _ := filepath.Glob("testdata/definitions/*.json")
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		d, err := ParseDefinition(file, data)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, in := range d.Inputs {
+			_, rest, _ := splitPatternURL(in.Pattern)
+			if strings.HasPrefix(in.Pattern, "s3://") {
+				_, rest, _ = strings.Cut(rest, "/")
+			}
+			f.Add(rest, strings.NewReplacer("{", "", "}", "", "*", "x", "?", "q").Replace(rest))
+		}
+	}
 	f.Add("logs/{yyyy}/{mm}/*.json.gz", "logs/2024/01/x.json.gz")
 	f.Add("{a}-{b}", "x-y-z")
 	f.Add("a/[^a-c]?*", "a/dxy")
