@@ -151,6 +151,9 @@ func (w *dirWalk) flush(batch []dirEnt) error {
 	if len(batch) == 0 {
 		return nil
 	}
+	if err := w.ctx.Err(); err != nil {
+		return err
+	}
 	infos := make([]FileInfo, len(batch))
 	errs := make([]error, len(batch))
 	// Entries whose ETag is cached are resolved here; the rest are hashed concurrently.
