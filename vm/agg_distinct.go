@@ -22,7 +22,8 @@ type distinctSet struct {
 type distinctAgg struct {
 	name  string
 	inner Agg
-	sets  []distinctSet
+	sets  []distinctSet // values other than strings
+	strs  strSet        // strings, by group
 	mem   int64
 	// values first seen in the current call, with their groups
 	newVals   []Value
@@ -46,6 +47,13 @@ func (a *distinctAgg) offer(g int, x Value) {
 	}
 	if s.byHash == nil {
 		s.byHash = map[uint64][]int32{}
+	}
+	if x.k == KString {
+		if a.strs.add(uint32(g), x.b, h) {
+			a.newVals = append(a.newVals, x)
+			a.newGroups = append(a.newGroups, uint32(g))
+		}
+		return
 	}
 	x = x.Clone()
 	s.byHash[h] = append(s.byHash[h], int32(len(s.vals)))
@@ -82,6 +90,36 @@ func (a *distinctAgg) Update(c *Ctx, args []*Vec, sel Bitmap, group []uint32) er
 		return fmt.Errorf("%s(DISTINCT ...) needs an argument", a.name)
 	}
 	v := args[0]
+	// strings go through the string set without boxing (a dictionary lane hashes each entry
+	// once)
+	if strs := AndBits(nil, v.Strs, sel, v.N); strs.Any() {
+		var dh []uint64
+		if v.S.Codes != nil {
+			d := v.S.Dict
+			dh = make([]uint64, d.Len())
+			for e := range dh {
+				dh[e] = HashBytes(d.Get(e))
+			}
+		}
+		strs.ForEach(func(r int) {
+			b := v.S.Get(r)
+			var h uint64
+			if dh != nil {
+				h = dh[v.S.Codes[r]]
+			} else {
+				h = HashBytes(b)
+			}
+			g := uint32(0)
+			if group != nil {
+				g = group[r]
+			}
+			if a.strs.add(g, b, h) {
+				a.newVals = append(a.newVals, Bytes(b))
+				a.newGroups = append(a.newGroups, g)
+			}
+		})
+		sel = AndNotBits(nil, sel, strs, v.N)
+	}
 	sel.ForEach(func(r int) {
 		x := v.Get(r)
 		if x.k == KMissing {
@@ -101,13 +139,18 @@ func (a *distinctAgg) Merge(g int, other Agg, h int) {
 	for _, x := range o.sets[h].vals {
 		a.offer(g, x)
 	}
+	o.strs.group(h, func(b []byte) { a.offer(g, Bytes(b)) })
 	// Merge has no error path: the inner aggregates' Update only fails on a bad plan
 	_ = a.flush(nil, true)
 }
 
 func (a *distinctAgg) Result(g int) Value { return a.inner.Result(g) }
 
-func (a *distinctAgg) State(g int) Value { return List(a.sets[g].vals) }
+func (a *distinctAgg) State(g int) Value {
+	vals := append([]Value(nil), a.sets[g].vals...)
+	a.strs.group(g, func(b []byte) { vals = append(vals, String(string(b))) })
+	return List(vals)
+}
 
 func (a *distinctAgg) MergeState(g int, s Value) error {
 	if s.k != KList {
@@ -121,4 +164,6 @@ func (a *distinctAgg) MergeState(g int, s Value) error {
 	return a.flush(nil, true)
 }
 
-func (a *distinctAgg) Size() int64 { return int64(cap(a.sets))*40 + a.mem + a.inner.Size() }
+func (a *distinctAgg) Size() int64 {
+	return int64(cap(a.sets))*40 + a.mem + a.strs.size() + a.inner.Size()
+}
