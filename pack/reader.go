@@ -192,24 +192,33 @@ type blockFields struct {
 	blk    *blockState
 	prefix []string
 	names  []string
+	index  map[string]int // field name → column index
+}
+
+func (f *blockFields) init() {
+	if f.index != nil {
+		return
+	}
+	f.names = []string{}
+	f.index = map[string]int{}
+	for i, c := range f.blk.meta.Columns {
+		if len(c.Path) == len(f.prefix)+1 && hasPrefix(c.Path, f.prefix) {
+			name := c.Path[len(f.prefix)]
+			f.names = append(f.names, name)
+			f.index[name] = i
+		}
+	}
 }
 
 func (f *blockFields) Names() []string {
-	if f.names == nil {
-		f.names = []string{}
-		for _, c := range f.blk.meta.Columns {
-			if len(c.Path) == len(f.prefix)+1 && hasPrefix(c.Path, f.prefix) {
-				f.names = append(f.names, c.Path[len(f.prefix)])
-			}
-		}
-	}
+	f.init()
 	return f.names
 }
 
 func (f *blockFields) Field(name string) (*vm.Vec, error) {
-	path := append(append(make([]string, 0, len(f.prefix)+1), f.prefix...), name)
-	c := f.blk.meta.Column(path)
-	if c < 0 {
+	f.init()
+	c, ok := f.index[name]
+	if !ok {
 		return nil, nil
 	}
 	return f.blk.column(c)
