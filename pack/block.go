@@ -68,7 +68,7 @@ func (b *BlockBuilder) Full() bool { return b.rows >= b.maxRows || b.raw >= b.ma
 // Reset empties the builder (its symbol table too).
 func (b *BlockBuilder) Reset() {
 	b.st.Reset()
-	b.root = newColumn(nil, 0)
+	b.root = newColumn(nil, 0, &b.rows)
 	b.rows = 0
 	b.raw = 0
 }
@@ -138,6 +138,10 @@ func (b *BlockBuilder) addValue(c *column, row int, v []byte, st *ion.Symtab) er
 	case ion.StructType:
 		if c.depth < maxShredDepth && !c.full && b.fits(c, v, st) {
 			return b.addStruct(c, row, v, st)
+		}
+	case ion.ListType:
+		if c.depth < maxShredDepth {
+			return b.addList(c, row, v, st)
 		}
 	}
 	return b.addIonValue(c, row, v[:h.Size()], st)
@@ -212,6 +216,27 @@ func (b *BlockBuilder) addStruct(c *column, row int, v []byte, st *ion.Symtab) e
 	return it.Err()
 }
 
+// addList stores the list v at row of c: a list lane entry and each element in the element
+// column.
+func (b *BlockBuilder) addList(c *column, row int, v []byte, st *ion.Symtab) error {
+	it, err := ion.Elements(v)
+	if err != nil {
+		return err
+	}
+	e := c.elemColumn()
+	for it.Next() {
+		if err := b.addValue(e, e.count, it.Value(), st); err != nil {
+			return err
+		}
+		e.count++
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	c.addList(row, e.count)
+	return nil
+}
+
 // addIonValue stores v in the Ion lane, re-encoding it with the builder's symbol table when it
 // uses another.
 func (b *BlockBuilder) addIonValue(c *column, row int, v []byte, st *ion.Symtab) error {
@@ -274,14 +299,14 @@ type EncodedBlock struct {
 // Finish compresses the block's columns and resets the builder.
 func (b *BlockBuilder) Finish() (*EncodedBlock, error) {
 	out := &EncodedBlock{Rows: b.rows}
-	n := b.rows
 	var raw []byte
 	var err error
 	b.root.walk(func(c *column) {
 		if err != nil || c == b.root {
 			return
 		}
-		raw = encodeColumn(raw[:0], c, n)
+		rows := *c.space
+		raw = encodeColumn(raw[:0], c, rows)
 		off := len(out.Data)
 		out.Data = b.enc.EncodeAll(raw, out.Data)
 		chunk := out.Data[off:]
@@ -292,7 +317,10 @@ func (b *BlockBuilder) Finish() (*EncodedBlock, error) {
 			Size:   int64(len(chunk)),
 			Raw:    int64(len(raw)),
 			Hash:   sha256.Sum256(chunk),
-			Stats:  statsOf(c, n),
+			Stats:  statsOf(c, rows),
+		}
+		if c.space != &b.rows {
+			meta.Elem, meta.Rows = true, int64(rows)
 		}
 		out.Columns = append(out.Columns, meta)
 	})

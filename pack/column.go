@@ -49,6 +49,12 @@ type column struct {
 	ionData                          []byte
 	children                         []*column
 	byName                           map[string]*column
+	listm                            bits
+	listRows                         []int32
+	listEnd                          []uint32
+	elem                             *column   // the element column of the list lane
+	count                            int       // rows of an element column (its elements)
+	space                            *int      // the row count of the column's row space
 	bySym                            []*column // child by symbol ID of the block's symbol table
 	full                             bool      // too many fields: further structs go to the Ion lane
 	stats                            colStats
@@ -59,7 +65,7 @@ type column struct {
 // colStats are the statistics of one column of a block.
 type colStats struct {
 	nulls, bools, ints, floats, times, strs, ions, structs int
-	nans                                                   int
+	nans, lists                                            int
 	boolMin, boolMax                                       bool
 	intMin, intMax                                         int64
 	floatMin, floatMax                                     float64
@@ -68,8 +74,8 @@ type colStats struct {
 	strMaxUnbounded                                        bool
 }
 
-func newColumn(path []string, depth int) *column {
-	return &column{path: path, depth: depth}
+func newColumn(path []string, depth int, space *int) *column {
+	return &column{path: path, depth: depth, space: space}
 }
 
 func growTo[T any](s []T, n int) []T {
@@ -203,8 +209,8 @@ func (c *column) child(name string) *column {
 	}
 	path := make([]string, len(c.path)+1)
 	copy(path, c.path)
-	path[len(c.path)] = name
-	k := newColumn(path, c.depth+1)
+	path[len(c.path)] = escapeSeg(name)
+	k := newColumn(path, c.depth+1, c.space)
 	if c.byName == nil {
 		c.byName = map[string]*column{}
 	}
@@ -213,10 +219,35 @@ func (c *column) child(name string) *column {
 	return k
 }
 
+// elemColumn returns the element column of c's list lane, creating it.
+func (c *column) elemColumn() *column {
+	if c.elem == nil {
+		path := make([]string, len(c.path)+1)
+		copy(path, c.path)
+		path[len(c.path)] = elemSeg
+		c.elem = &column{path: path, depth: c.depth + 1}
+		c.elem.space = &c.elem.count
+	}
+	return c.elem
+}
+
+// addList records that row holds a list whose elements end (exclusive) at element index end.
+func (c *column) addList(row int, end int) {
+	c.lanes |= laneList
+	c.listm.set(row)
+	c.listRows = append(c.listRows, int32(row))
+	c.listEnd = append(c.listEnd, uint32(end))
+	c.stats.lists++
+	c.rawBytes += 4
+}
+
 // walk calls fn for c and every descendant column, parents first.
 func (c *column) walk(fn func(*column)) {
 	fn(c)
 	for _, k := range c.children {
 		k.walk(fn)
+	}
+	if c.elem != nil {
+		c.elem.walk(fn)
 	}
 }

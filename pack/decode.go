@@ -215,6 +215,13 @@ func decodeChunk(raw []byte, rows int, st *ion.Symtab) (*vm.Vec, error) {
 			v.X = vm.IonLane{Start: off[:n], End: off[1:], Data: data, Symtab: st}
 		case laneStruct:
 			v.Structs = m
+		case laneList:
+			off := r.offsets(n)
+			if r.err != nil {
+				break
+			}
+			v.Lists = m
+			v.L = vm.ListLane{Start: off[:n], End: off[1:]}
 		}
 	}
 	if r.err != nil {

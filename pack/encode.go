@@ -21,6 +21,7 @@ import (
 //	            dictionary (flag 1): u64 count, [count+1] u32 offsets, pad, bytes, pad,
 //	                                 [pad64(n)] u16 codes
 //	    ion     [n+1] u32 offsets, pad, the encoded values, pad
+//	    list    [n+1] u32 offsets into the rows of the element column, pad
 //	    null, struct: nothing
 const flagDict = 1
 
@@ -62,6 +63,8 @@ func (c *column) laneBits(l uint16) bits {
 		return c.strm
 	case laneIon:
 		return c.ionm
+	case laneList:
+		return c.listm
 	}
 	return c.structm
 }
@@ -126,6 +129,17 @@ func encodeColumn(dst []byte, c *column, n int) []byte {
 			}
 		case laneIon:
 			dst = appendRowBytes(dst, c.ionRows, c.ionEnd, c.ionData, n)
+		case laneList:
+			k := 0
+			var end uint32
+			for r := 0; r <= n; r++ {
+				dst = binary.LittleEndian.AppendUint32(dst, end)
+				if r < n && k < len(c.listRows) && int(c.listRows[k]) == r {
+					end = c.listEnd[k]
+					k++
+				}
+			}
+			dst = align8(dst)
 		}
 	}
 	return dst

@@ -23,10 +23,35 @@ const (
 	laneStr
 	laneIon
 	laneStruct
-	laneCount = 8
+	laneList
+	laneCount = 9
 )
 
-var laneNames = [laneCount]string{"null", "bool", "int", "float", "time", "string", "ion", "struct"}
+var laneNames = [laneCount]string{"null", "bool", "int", "float", "time", "string", "ion", "struct", "list"}
+
+// elemSeg is the path segment of the element column of a list column: the elements of every
+// row's list, one element per row of that column. Field names are stored escaped (a name that
+// starts with a NUL byte gets one more), so no field name can collide with it.
+const elemSeg = "\x00[]"
+
+func escapeSeg(name string) string {
+	if len(name) > 0 && name[0] == 0 {
+		return "\x00" + name
+	}
+	return name
+}
+
+// unescapeSeg returns the field name of a stored path segment, and false for an element
+// segment.
+func unescapeSeg(seg string) (string, bool) {
+	if seg == elemSeg {
+		return "", false
+	}
+	if len(seg) > 1 && seg[0] == 0 && seg[1] == 0 {
+		return seg[1:], true
+	}
+	return seg, true
+}
 
 // Limits of a block.
 const (

@@ -156,7 +156,11 @@ func (b *Blob) ReadColumn(ctx context.Context, i, c int) (*vm.Vec, error) {
 		}
 		return nil, fmt.Errorf("%s: block %d column %s: %w: %v", b.Name, i, pathString(cm.Path), ErrCorrupt, err)
 	}
-	v, err := decodeChunk(raw, m.Rows, b.symtab(i))
+	rows := m.Rows
+	if cm.Elem {
+		rows = int(cm.Rows)
+	}
+	v, err := decodeChunk(raw, rows, b.symtab(i))
 	if err != nil {
 		return nil, fmt.Errorf("%s: block %d column %s: %w", b.Name, i, pathString(cm.Path), err)
 	}
@@ -180,10 +184,36 @@ func (s *blockState) column(c int) (*vm.Vec, error) {
 	if err != nil {
 		return nil, err
 	}
+	path := s.meta.Columns[c].Path
 	if v.Structs.Any() {
-		v.Fields = &blockFields{blk: s, prefix: s.meta.Columns[c].Path}
+		v.Fields = &blockFields{blk: s, prefix: path}
+	}
+	if v.Lists.Any() {
+		epath := append(append(make([]string, 0, len(path)+1), path...), elemSeg)
+		v.L.Elems = &elemSource{blk: s, col: s.meta.Column(epath), want: v.L.End}
 	}
 	s.cache[c] = v
+	return v, nil
+}
+
+// elemSource loads the element column of a list column when a query first looks inside.
+type elemSource struct {
+	blk  *blockState
+	col  int
+	want []uint32 // the list offsets, which the element column must cover
+}
+
+func (e *elemSource) Elems() (*vm.Vec, error) {
+	if e.col < 0 {
+		return nil, fmt.Errorf("%s: block %d: %w: a list column without its element column", e.blk.blob.Name, e.blk.i, ErrCorrupt)
+	}
+	v, err := e.blk.column(e.col)
+	if err != nil {
+		return nil, err
+	}
+	if n := len(e.want); n > 0 && int(e.want[n-1]) > v.N {
+		return nil, fmt.Errorf("%s: block %d: %w: lists reach element %d of %d", e.blk.blob.Name, e.blk.i, ErrCorrupt, e.want[n-1], v.N)
+	}
 	return v, nil
 }
 
@@ -203,7 +233,10 @@ func (f *blockFields) init() {
 	f.index = map[string]int{}
 	for i, c := range f.blk.meta.Columns {
 		if len(c.Path) == len(f.prefix)+1 && hasPrefix(c.Path, f.prefix) {
-			name := c.Path[len(f.prefix)]
+			name, ok := unescapeSeg(c.Path[len(f.prefix)])
+			if !ok {
+				continue // the element column of a list
+			}
 			f.names = append(f.names, name)
 			f.index[name] = i
 		}
@@ -241,7 +274,11 @@ type blockSummary struct{ m *BlockMeta }
 
 func (s *blockSummary) Rows() int { return s.m.Rows }
 
-func (s *blockSummary) Range(path []string) (vm.Range, bool) {
+func (s *blockSummary) Range(fields []string) (vm.Range, bool) {
+	path := make([]string, len(fields))
+	for i, f := range fields {
+		path[i] = escapeSeg(f)
+	}
 	c := s.m.Column(path)
 	if c < 0 {
 		// absent everywhere, unless an ancestor holds Ion values (which may contain it)
@@ -262,7 +299,7 @@ func (s *blockSummary) Range(path []string) (vm.Range, bool) {
 	}
 	r := vm.Range{
 		Missing: s.m.Rows - int(st.Present()),
-		Null:    st.Nulls > 0, Bool: st.Bools > 0, Composite: st.Structs > 0,
+		Null:    st.Nulls > 0, Bool: st.Bools > 0, Composite: st.Structs > 0 || st.Lists > 0,
 		BoolMin: st.BoolMin, BoolMax: st.BoolMax,
 		Time: st.Times > 0, TimeMin: st.TimeMin, TimeMax: st.TimeMax,
 		Str: st.Strs > 0, StrMin: st.StrMin, StrMax: st.StrMax, StrMaxUnbounded: st.StrMaxUnbounded,

@@ -22,12 +22,17 @@ type ColumnMeta struct {
 	Raw    int64 // uncompressed bytes
 	Hash   [32]byte
 	Stats  ColumnStats
+	// Elem marks an element column (the elements of its list column's lists, one per row),
+	// and Rows is then its row count; other columns have the block's rows.
+	Elem bool
+	Rows int64
 }
 
 // ColumnStats summarise a column of a block: how many rows hold each type, and the range of
 // each ordered type. Rows in no lane are MISSING.
 type ColumnStats struct {
 	Nulls, Bools, Ints, Floats, Times, Strs, Ions, Structs int64
+	Lists                                                  int64
 	NaNs                                                   int64 // floats that are NaN (not in the float range)
 	BoolMin, BoolMax                                       bool
 	IntMin, IntMax                                         int64
@@ -42,6 +47,7 @@ func statsOf(c *column, n int) ColumnStats {
 	return ColumnStats{
 		Nulls: int64(s.nulls), Bools: int64(s.bools), Ints: int64(s.ints), Floats: int64(s.floats),
 		Times: int64(s.times), Strs: int64(s.strs), Ions: int64(s.ions), Structs: int64(s.structs), NaNs: int64(s.nans),
+		Lists:   int64(s.lists),
 		BoolMin: s.boolMin, BoolMax: s.boolMax, IntMin: s.intMin, IntMax: s.intMax,
 		FloatMin: s.floatMin, FloatMax: s.floatMax, TimeMin: s.timeMin, TimeMax: s.timeMax,
 		StrMin: append([]byte(nil), s.strMin...), StrMax: append([]byte(nil), s.strMax...),
@@ -51,7 +57,7 @@ func statsOf(c *column, n int) ColumnStats {
 
 // Present is the number of rows holding a value.
 func (s *ColumnStats) Present() int64 {
-	return s.Nulls + s.Bools + s.Ints + s.Floats + s.Times + s.Strs + s.Ions + s.Structs
+	return s.Nulls + s.Bools + s.Ints + s.Floats + s.Times + s.Strs + s.Ions + s.Structs + s.Lists
 }
 
 // BlockMeta describes one block of a blob.
@@ -174,12 +180,16 @@ func encodeColumnMeta(b *ion.Buffer, f func(string) ion.Symbol, c *ColumnMeta) {
 	b.WriteInt(c.Raw)
 	b.BeginField(f("sha256"))
 	b.WriteBlob(c.Hash[:])
+	if c.Elem {
+		b.BeginField(f("elem_rows"))
+		b.WriteInt(c.Rows)
+	}
 	s := &c.Stats
 	ints := []struct {
 		name string
 		v    int64
 	}{{"nulls", s.Nulls}, {"bools", s.Bools}, {"ints", s.Ints}, {"floats", s.Floats}, {"times", s.Times},
-		{"strs", s.Strs}, {"ions", s.Ions}, {"structs", s.Structs}, {"nans", s.NaNs}}
+		{"strs", s.Strs}, {"ions", s.Ions}, {"structs", s.Structs}, {"lists", s.Lists}, {"nans", s.NaNs}}
 	for _, x := range ints {
 		if x.v != 0 {
 			b.BeginField(f(x.name))
@@ -338,6 +348,13 @@ func decodeColumnMeta(d ion.Datum) (ColumnMeta, error) {
 	s.Ions, _ = intField(d, "ions")
 	s.Structs, _ = intField(d, "structs")
 	s.NaNs, _ = intField(d, "nans")
+	s.Lists, _ = intField(d, "lists")
+	if r, ok := intField(d, "elem_rows"); ok {
+		if r < 0 || r > 1<<31 {
+			return c, bad("elem_rows")
+		}
+		c.Elem, c.Rows = true, r
+	}
 	if f, ok := d.Field("bool_min"); ok {
 		s.BoolMin = f.BoolValue()
 	}

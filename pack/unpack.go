@@ -13,6 +13,7 @@ type rowColumn struct {
 	name     string
 	vec      *vm.Vec
 	children []*rowColumn
+	elem     *rowColumn // the element column of a list column
 }
 
 // Rows reassembles the rows of block i as Ion structs, in order, calling fn with each row
@@ -37,8 +38,13 @@ func (b *Blob) Rows(ctx context.Context, i int, st *ion.Symtab, fn func(row []by
 		if !ok {
 			return fmt.Errorf("%s: block %d: %w: column %s has no parent column", b.Name, i, ErrCorrupt, pathString(cm.Path))
 		}
-		rc := &rowColumn{name: cm.Path[len(cm.Path)-1], vec: v}
-		parent.children = append(parent.children, rc)
+		name, isField := unescapeSeg(cm.Path[len(cm.Path)-1])
+		rc := &rowColumn{name: name, vec: v}
+		if isField {
+			parent.children = append(parent.children, rc)
+		} else {
+			parent.elem = rc
+		}
 		nodes[pathKey(cm.Path)] = rc
 	}
 	var buf ion.Buffer
@@ -62,7 +68,7 @@ func (b *Blob) Rows(ctx context.Context, i int, st *ion.Symtab, fn func(row []by
 func writeField(buf *ion.Buffer, st, bst *ion.Symtab, c *rowColumn, r int) error {
 	v := c.vec
 	present := v.Nulls.Get(r) || v.Bools.Get(r) || v.Ints.Get(r) || v.Floats.Get(r) || v.Times.Get(r) ||
-		v.Strs.Get(r) || v.Ions.Get(r) || v.Structs.Get(r)
+		v.Strs.Get(r) || v.Ions.Get(r) || v.Structs.Get(r) || v.Lists.Get(r)
 	if !present {
 		return nil
 	}
@@ -99,6 +105,17 @@ func writeValue(buf *ion.Buffer, st, bst *ion.Symtab, c *rowColumn, r int) error
 			}
 		}
 		buf.EndStruct()
+	case v.Lists.Get(r):
+		if c.elem == nil || int(v.L.End[r]) > c.elem.vec.N {
+			return fmt.Errorf("%w: list without its elements", ErrCorrupt)
+		}
+		buf.BeginList(-1)
+		for k := int(v.L.Start[r]); k < int(v.L.End[r]); k++ {
+			if err := writeValue(buf, st, bst, c.elem, k); err != nil {
+				return err
+			}
+		}
+		buf.EndList()
 	}
 	return nil
 }

@@ -210,7 +210,7 @@ func cmpConst(c *Ctx, op CmpOp, v *Vec, k Value, sel Bitmap) *Vec {
 		return true
 	})
 	// composite and generic lanes: per row
-	for _, lane := range []Bitmap{v.Ions, v.Structs, v.Boxed} {
+	for _, lane := range []Bitmap{v.Ions, v.Structs, v.Boxed, v.Lists} {
 		if !Intersects(lane, sel) {
 			continue
 		}

@@ -104,5 +104,14 @@ func IndexOf(c *Ctx, v *Vec, idx int, sel Bitmap) *Vec {
 	if m := AndBits(nil, v.Boxed, sel, v.N); m.Any() {
 		m.ForEach(func(i int) { out.Put(i, v.B[i].Index(int64(idx))) })
 	}
+	if m := AndBits(nil, v.Lists, sel, v.N); m.Any() && idx >= 0 && v.L.Elems != nil {
+		if elems, err := v.L.Elems.Elems(); err == nil && elems != nil {
+			m.ForEach(func(i int) {
+				if k := int(v.L.Start[i]) + idx; k < int(v.L.End[i]) && k < elems.N {
+					out.Put(i, elems.Get(k))
+				}
+			})
+		}
+	}
 	return out
 }

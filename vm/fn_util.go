@@ -55,7 +55,7 @@ func onlyLanes(v *Vec, sel Bitmap, set LaneSet) bool {
 	check := func(b Bitmap, l Lane) bool { return set&l != 0 || !Intersects(b, sel) }
 	return check(v.Nulls, LNull) && check(v.Bools, LBool) && check(v.Ints, LInt) &&
 		check(v.Floats, LFloat) && check(v.Times, LTime) && check(v.Strs, LStr) &&
-		check(v.Ions, LIon) && check(v.Structs, LStruct) && check(v.Boxed, LBoxed)
+		check(v.Ions, LIon) && check(v.Structs, LStruct) && check(v.Boxed, LBoxed) && check(v.Lists, LList)
 }
 
 // outInts prepares out's int lane to hold the rows of rows, returning the value slice.

@@ -16,6 +16,11 @@ func (u *Unnest) Push(c *Ctx, b *Batch) error {
 	if err != nil {
 		return err
 	}
+	if lists := AndBits(nil, lv.Lists, b.Sel, b.N); lists.Any() {
+		if err := u.pushLists(c, b, lv, lists); err != nil {
+			return err
+		}
+	}
 	ions := AndBits(nil, lv.Ions, b.Sel, b.N)
 	boxed := AndBits(nil, lv.Boxed, b.Sel, b.N)
 	// first pass: the parent of every element, in row order
@@ -60,3 +65,53 @@ func (u *Unnest) Push(c *Ctx, b *Batch) error {
 }
 
 func (u *Unnest) Close(c *Ctx) error { return u.Next.Close(c) }
+
+// pushLists unnests the rows of a shredded list lane: the elements are rows of the element
+// vector, used as it is when the lists of consecutive rows cover it without gaps (the common
+// case: every row selected) and gathered otherwise. Element order follows row order.
+func (u *Unnest) pushLists(c *Ctx, b *Batch, lv *Vec, rows Bitmap) error {
+	if lv.L.Elems == nil {
+		return nil
+	}
+	elems, err := lv.L.Elems.Elems()
+	if err != nil {
+		return err
+	}
+	if elems == nil {
+		return nil
+	}
+	var parents, idx []int32
+	contiguous := true
+	next := uint32(0)
+	first := true
+	rows.ForEach(func(i int) {
+		lo, hi := lv.L.Start[i], lv.L.End[i]
+		if first {
+			next, first = lo, false
+		}
+		if lo != next {
+			contiguous = false
+		}
+		next = hi
+		for k := lo; k < hi && int(k) < elems.N; k++ {
+			parents = append(parents, int32(i))
+			idx = append(idx, int32(k))
+		}
+	})
+	n := len(parents)
+	if n == 0 {
+		return nil
+	}
+	var ev *Vec
+	if contiguous && int(idx[0]) == 0 && n == elems.N {
+		ev = elems
+	} else {
+		ev = Take(c, elems, idx)
+	}
+	vars := make([]*Vec, len(b.Vars)+1)
+	for j, v := range b.Vars {
+		vars[j] = Take(c, v, parents)
+	}
+	vars[len(b.Vars)] = ev
+	return u.Next.Push(c, &Batch{N: n, Vars: vars, Sel: FullBitmap(nil, n), Base: b.Base})
+}

@@ -21,6 +21,8 @@ import (
 //     columns, decimals, blobs...), with their symbol table.
 //   - Structs: rows holding a struct whose fields are themselves columns (Fields), as a
 //     scanned block's rows or a shredded nested struct.
+//   - Lists: rows holding a list whose elements are rows of another vector (L), as a
+//     shredded list column of a block.
 //   - Boxed (B): generic Values, the output of the generic implementation of a function.
 //
 // Lanes are disjoint. The slices of a lane are only meaningful at the rows of its bitmap.
@@ -44,6 +46,8 @@ type Vec struct {
 	X       IonLane
 	Structs Bitmap
 	Fields  FieldSet
+	Lists   Bitmap
+	L       ListLane
 	Boxed   Bitmap
 	B       []Value
 
@@ -73,6 +77,7 @@ const (
 	LIon
 	LStruct
 	LBoxed
+	LList
 )
 
 // LaneSet is a set of lanes.
@@ -108,6 +113,9 @@ func (v *Vec) Lanes() LaneSet {
 	if v.Boxed.Any() {
 		s |= LBoxed
 	}
+	if v.Lists.Any() {
+		s |= LList
+	}
 	return s
 }
 
@@ -128,6 +136,8 @@ func (v *Vec) Reset(n int) {
 	v.X.reset()
 	v.Structs = v.Structs[:0]
 	v.Fields = nil
+	v.Lists = v.Lists[:0]
+	v.L = ListLane{}
 	v.Boxed = v.Boxed[:0]
 	for i := range v.B {
 		v.B[i] = Value{}
@@ -138,7 +148,7 @@ func (v *Vec) Reset(n int) {
 // Present returns the rows that hold a value (not MISSING) in dst.
 func (v *Vec) Present(dst Bitmap) Bitmap {
 	dst = MakeBitmap(dst, v.N)
-	for _, l := range [...]Bitmap{v.Nulls, v.Bools, v.Ints, v.Floats, v.Times, v.Strs, v.Ions, v.Structs, v.Boxed} {
+	for _, l := range [...]Bitmap{v.Nulls, v.Bools, v.Ints, v.Floats, v.Times, v.Strs, v.Ions, v.Structs, v.Boxed, v.Lists} {
 		for i := range l {
 			if i < len(dst) {
 				dst[i] |= l[i]
@@ -382,3 +392,24 @@ func (v *Vec) SetStringLane(rows Bitmap, s Strings) {
 	v.S = s
 	v.sforeign = true
 }
+
+// ListLane is the list lane of a Vec: row i's elements are rows Start[i]..End[i]-1 of the
+// element vector, which Elems loads on first use (a block's element column is only read when
+// a query looks inside the lists).
+type ListLane struct {
+	Start, End []uint32
+	Elems      ElemSource
+}
+
+// ElemSource gives the element vector of a list lane.
+type ElemSource interface {
+	Elems() (*Vec, error)
+}
+
+// elemVec is an ElemSource over a vector already in memory.
+type elemVec struct{ v *Vec }
+
+func (e elemVec) Elems() (*Vec, error) { return e.v, nil }
+
+// ElemsOf returns an ElemSource over v.
+func ElemsOf(v *Vec) ElemSource { return elemVec{v} }

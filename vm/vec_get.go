@@ -26,8 +26,32 @@ func (v *Vec) Get(i int) Value {
 		return val
 	case v.Structs.Get(i):
 		return v.structAt(i)
+	case v.Lists.Get(i):
+		return v.listAt(i)
 	}
 	return Missing()
+}
+
+// listAt assembles the list at row i from the element vector.
+func (v *Vec) listAt(i int) Value {
+	if v.L.Elems == nil {
+		return List([]Value{})
+	}
+	elems, err := v.L.Elems.Elems()
+	if err != nil || elems == nil {
+		return List([]Value{})
+	}
+	lo, hi := int(v.L.Start[i]), int(v.L.End[i])
+	if hi > elems.N || lo > hi {
+		return Missing()
+	}
+	items := make([]Value, 0, hi-lo)
+	for k := lo; k < hi; k++ {
+		if x := elems.Get(k); !x.IsMissing() {
+			items = append(items, x)
+		}
+	}
+	return List(items)
 }
 
 // structAt assembles the struct at row i from the field columns.
@@ -68,6 +92,7 @@ func (v *Vec) Single(sel Bitmap) (Lane, bool) {
 	check(v.Ions, LIon)
 	check(v.Structs, LStruct)
 	check(v.Boxed, LBoxed)
+	check(v.Lists, LList)
 	if count != 1 {
 		return 0, false
 	}
@@ -92,6 +117,8 @@ func (v *Vec) Single(sel Bitmap) (Lane, bool) {
 		lb = v.Structs
 	case LBoxed:
 		lb = v.Boxed
+	case LList:
+		lb = v.Lists
 	}
 	for w := range sel {
 		if sel[w]&^lb.wordAt(w) != 0 {

@@ -78,6 +78,16 @@ func takeInto(out, v *Vec, idx []int32) {
 		takeBits(&out.Structs, v.Structs, idx)
 		out.Fields = &takeFields{src: v.Fields, idx: idx}
 	}
+	if lanes&LList != 0 {
+		takeBits(&out.Lists, v.Lists, idx)
+		out.L.Elems = v.L.Elems
+		out.L.Start = sized(out.L.Start, n)
+		out.L.End = sized(out.L.End, n)
+		for j, i := range idx {
+			out.L.Start[j] = v.L.Start[i]
+			out.L.End[j] = v.L.End[i]
+		}
+	}
 	if lanes&LBoxed != 0 {
 		takeBits(&out.Boxed, v.Boxed, idx)
 		out.B = sized(out.B, n)
