@@ -136,6 +136,7 @@ type HashAgg struct {
 	t      *aggTable
 	groups []uint32
 	hashes []uint64
+	ints   intTable
 }
 
 // AggShared is the meeting point of the workers of one aggregation.
@@ -232,6 +233,13 @@ func (h *HashAgg) assign(c *Ctx, t *aggTable, keys []*Vec, sel Bitmap, group []u
 			return err
 		}
 	}
+	// single int key: an open-addressing table from value to group in front of the generic one
+	if len(keys) == 1 {
+		k := keys[0]
+		if l, ok := k.Single(sel); ok && l == LInt {
+			return h.assignInts(t, k, sel, group)
+		}
+	}
 	h.hashes = growSlice(h.hashes[:0], n)
 	hashes := h.hashes
 	for j, k := range keys {
@@ -257,6 +265,73 @@ func (h *HashAgg) assign(c *Ctx, t *aggTable, keys []*Vec, sel Bitmap, group []u
 		group[i] = uint32(g)
 	})
 	return err
+}
+
+// assignInts computes the groups of rows whose single key is an int.
+func (h *HashAgg) assignInts(t *aggTable, k *Vec, sel Bitmap, group []uint32) error {
+	it := &h.ints
+	var err error
+	for w := range sel {
+		for m := sel[w]; m != 0; m &= m - 1 {
+			i := w*64 + trailing(m)
+			x := k.I[i]
+			g, ok := it.get(x)
+			if !ok {
+				var ng int32
+				ng, err = t.group(HashInt(x), []Value{Int(x)}, func() []Value { return []Value{Int(x)} })
+				if err != nil {
+					return err
+				}
+				g = ng
+				it.put(x, g)
+			}
+			group[i] = uint32(g)
+		}
+	}
+	return nil
+}
+
+// intTable maps int keys to groups (open addressing, linear probing).
+type intTable struct {
+	keys  []int64
+	vals  []int32 // group + 1; 0 is empty
+	count int
+}
+
+func (t *intTable) get(x int64) (int32, bool) {
+	if len(t.vals) == 0 {
+		return 0, false
+	}
+	mask := uint64(len(t.vals) - 1)
+	for j := HashInt(x) & mask; ; j = (j + 1) & mask {
+		v := t.vals[j]
+		if v == 0 {
+			return 0, false
+		}
+		if t.keys[j] == x {
+			return v - 1, true
+		}
+	}
+}
+
+func (t *intTable) put(x int64, g int32) {
+	if 2*(t.count+1) > len(t.vals) {
+		old, oldv := t.keys, t.vals
+		n := max(256, 2*len(t.vals))
+		t.keys, t.vals, t.count = make([]int64, n), make([]int32, n), 0
+		for j, v := range oldv {
+			if v != 0 {
+				t.put(old[j], v-1)
+			}
+		}
+	}
+	mask := uint64(len(t.vals) - 1)
+	j := HashInt(x) & mask
+	for t.vals[j] != 0 {
+		j = (j + 1) & mask
+	}
+	t.keys[j], t.vals[j] = x, g+1
+	t.count++
 }
 
 // hashColumn sets (first) or combines into hashes[i] the hash of row i of v for the rows of sel.
