@@ -14,7 +14,9 @@ import (
 	"time"
 )
 
-func key(i int) Key { return Key{Root: "file:///r", Path: "b", ETag: `"e"`, Off: int64(i) * 100, Len: 100} }
+func key(i int) Key {
+	return Key{Root: "file:///r", Path: "b", ETag: `"e"`, Off: int64(i) * 100, Len: 100}
+}
 
 func content(i int, n int) []byte {
 	return bytes.Repeat([]byte{byte(i)}, n)
