@@ -258,29 +258,35 @@ func (m *multiSource) Open(ctx context.Context, i int, need *vm.PathSet) (vm.Fie
 	return s.Open(ctx, j, need)
 }
 
-// gatedSource blocks every Open until its gate is closed or the query's context ends;
-// entered is signalled on the first Open.
-type gatedSource struct {
-	vm.Source
-	gate    chan struct{}
+// gate holds the queries of a gated table: their block reads wait until the gate is opened
+// (close(open)) or the query's context ends. entered is closed at the first read.
+type gate struct {
+	open    chan struct{}
 	entered chan struct{}
 	once    sync.Once
-	ctxErr  chan error // receives the context error if the query was cancelled while gated
+	ctxErr  chan error // receives the context error of each read cancelled at the gate
 }
 
-func newGate(src vm.Source) *gatedSource {
-	return &gatedSource{Source: src, gate: make(chan struct{}), entered: make(chan struct{}), ctxErr: make(chan error, 64)}
+func newGate() *gate {
+	return &gate{open: make(chan struct{}), entered: make(chan struct{}), ctxErr: make(chan error, 64)}
 }
 
-func (g *gatedSource) Open(ctx context.Context, i int, need *vm.PathSet) (vm.FieldSet, int, func(), error) {
+// gatedSource is a source whose Open waits at a gate.
+type gatedSource struct {
+	vm.Source
+	g *gate
+}
+
+func (s *gatedSource) Open(ctx context.Context, i int, need *vm.PathSet) (vm.FieldSet, int, func(), error) {
+	g := s.g
 	g.once.Do(func() { close(g.entered) })
 	select {
-	case <-g.gate:
+	case <-g.open:
 	case <-ctx.Done():
 		g.ctxErr <- ctx.Err()
 		return nil, 0, nil, ctx.Err()
 	}
-	return g.Source.Open(ctx, i, need)
+	return s.Source.Open(ctx, i, need)
 }
 
 // failingSource fails when block fail is opened.
