@@ -62,6 +62,7 @@ type testEnv struct {
 	limited *auth.Tenant
 	cancel  context.CancelFunc
 	done    chan error
+	client  *http.Client
 }
 
 type envOption func(*Config)
@@ -107,9 +108,12 @@ func startServer(t *testing.T, opts ...envOption) *testEnv {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	e := &testEnv{t: t, srv: srv, url: "http://" + ln.Addr().String(), cat: cat, cache: c, logs: logs, cancel: cancel, done: make(chan error, 1)}
+	tr := &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}
+	e := &testEnv{t: t, srv: srv, url: "http://" + ln.Addr().String(), cat: cat, cache: c, logs: logs, cancel: cancel, done: make(chan error, 1),
+		client: &http.Client{Transport: tr}}
 	go func() { e.done <- srv.Serve(ctx, ln, srv.Handler()) }()
 	t.Cleanup(func() {
+		tr.CloseIdleConnections()
 		cancel()
 		select {
 		case <-e.done:
@@ -168,7 +172,7 @@ func (e *testEnv) do(method, path, token, body string, headers ...string) respon
 		k, v, _ := strings.Cut(h, ":")
 		req.Header.Set(strings.TrimSpace(k), strings.TrimSpace(v))
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := e.client.Do(req)
 	if err != nil {
 		e.t.Fatal(err)
 	}
