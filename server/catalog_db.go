@@ -86,8 +86,12 @@ func (DBCatalog) Env(t *auth.Tenant, database string, fetch FetchFunc) plan.Env 
 func openTable(ctx context.Context, t *auth.Tenant, database, table string) (*db.Table, error) {
 	tbl, err := db.OpenTable(ctx, t.Root, t.Key, database, table)
 	if err != nil {
-		if errors.Is(err, db.ErrBadSignature) {
+		switch {
+		case errors.Is(err, db.ErrBadSignature):
 			return nil, fmt.Errorf("%w: %w", ErrBadIndex, err)
+		case errors.Is(err, fs.ErrNotExist):
+			// the message names the table, not the index file's URL in the tenant's root
+			return nil, &plan.NotFoundError{Name: database + "." + table}
 		}
 		return nil, err
 	}

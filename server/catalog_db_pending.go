@@ -88,6 +88,9 @@ func (c DBCatalog) Inputs(ctx context.Context, t *auth.Tenant, database, table s
 func openPending(ctx context.Context, t *auth.Tenant, database, table string) error {
 	p := "db/" + database + "/" + table + "/index"
 	if _, err := t.Root.Stat(ctx, p); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return &plan.NotFoundError{Name: database + "." + table}
+		}
 		return fmt.Errorf("table %s.%s: %w", database, table, err)
 	}
 	return fmt.Errorf("table %s.%s: %w", database, table, errNoIndexReader)

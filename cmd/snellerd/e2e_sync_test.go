@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -131,14 +132,9 @@ func TestGuideS3EndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b := make([]byte, 0, 1<<16)
-		buf := make([]byte, 4096)
-		for {
-			n, err := out.Body.Read(buf)
-			b = append(b, buf[:n]...)
-			if err != nil {
-				break
-			}
+		b, err := io.ReadAll(out.Body)
+		if err != nil {
+			t.Fatal(err)
 		}
 		out.Body.Close()
 		b[len(b)/2] ^= 1
