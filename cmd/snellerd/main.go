@@ -257,4 +257,3 @@ func serve(ctx context.Context, c *config, getenv func(string) string, log *slog
 	}
 	return first
 }
-
