@@ -80,6 +80,9 @@ func (s *Server) queryRequest(next http.Handler) http.Handler {
 		if q.database != "" {
 			attrs = append(attrs, slog.String("database", q.database))
 		}
+		if q.sqlBytes > 0 {
+			attrs = append(attrs, slog.Int("sql_bytes", q.sqlBytes))
+		}
 		if q.format != "" {
 			attrs = append(attrs, slog.String("format", q.format))
 		}
