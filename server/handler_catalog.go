@@ -148,7 +148,7 @@ func (s *Server) inputsHandler(w http.ResponseWriter, r *http.Request) {
 		if asArray && n > 0 {
 			buf.WriteByte(',')
 		}
-		b, _ := json.Marshal(record{in.Path, in.ETag, in.Accepted, in.Error, in.Blob})
+		b, _ := json.Marshal(record(in))
 		buf.Write(b)
 		buf.WriteByte('\n')
 		n++

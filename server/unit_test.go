@@ -252,7 +252,8 @@ func TestParsePeers(t *testing.T) {
 }
 
 func FuzzNegotiate(f *testing.F) {
-	for _, s := range []string{"", "*/*", "application/json", "text/html, */*;q=0.1", "application/ion;q=0.2, application/json;q=0.9", "a;q=x;;,"} {
+	for _, s := range []string{"", "*/*", "application/json", "text/html, */*;q=0.1", "application/ion;q=0.2, application/json;q=0.9", "a;q=x;;,",
+		"text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8", "application/x-ndjson; charset=utf-8"} {
 		f.Add(s, false)
 	}
 	f.Fuzz(func(t *testing.T, accept string, json bool) {
@@ -289,6 +290,18 @@ func FuzzVerifyInternode(f *testing.F) {
 		r.Header.Set("Authorization", h)
 		if err := VerifyInternode(r, &key, time.Unix(1_700_000_000, 0)); err == nil {
 			t.Fatalf("forged header %q accepted", h)
+		}
+	})
+}
+
+func FuzzBearer(f *testing.F) {
+	for _, s := range []string{"Bearer abc", "bearer  x", "Basic dXNlcjpwYXNz", "Bearer", "Bearer a b", "Sneller-HMAC t=1,mac=00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, h string) {
+		tok, ok := bearer(h)
+		if ok && (tok == "" || strings.ContainsAny(tok, " \t") || !strings.HasSuffix(h, tok)) {
+			t.Fatalf("bearer(%q) = %q", h, tok)
 		}
 	})
 }

@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -25,8 +24,7 @@ import (
 func buildSDB(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "sdb")
-	gotool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	cmd := exec.Command(gotool, "build", "-o", bin, "github.com/sneller-re/sneller/cmd/sdb")
+	cmd := exec.Command(goTool(), "build", "-o", bin, "github.com/sneller-re/sneller/cmd/sdb")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("build sdb: %v\n%s", err, out)
 	}
@@ -143,4 +141,15 @@ func TestGuideS3EndToEnd(t *testing.T) {
 	if code := d.stop(); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
+}
+
+// goTool is the go command: from PATH, else beside the test's toolchain.
+func goTool() string {
+	if p, err := exec.LookPath("go"); err == nil {
+		return p
+	}
+	if p, err := exec.LookPath("/usr/local/go/bin/go"); err == nil {
+		return p
+	}
+	return "go"
 }

@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 )
@@ -32,7 +31,7 @@ func TestRunScript(t *testing.T) {
 	cmd := exec.Command(script, "--check")
 	cmd.Env = append(os.Environ(),
 		"ADDR="+addr, "RUN_DIR="+filepath.Join(tmp, "run"), "BIN="+filepath.Join(tmp, "bin"),
-		"GO="+filepath.Join(runtime.GOROOT(), "bin", "go"))
+		"GO="+goTool())
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("run.sh --check: %v\n%s", err, out)
