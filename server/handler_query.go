@@ -84,7 +84,7 @@ func (s *Server) queryHandler(w http.ResponseWriter, r *http.Request) {
 
 	// Plan: resolve the tables (the catalog opens and verifies their indexes).
 	counts := &cache.Counts{}
-	env := &queryEnv{env: s.cfg.Catalog.Env(tenant, database, s.fetchFunc(tenant, counts))}
+	env := &queryEnv{env: s.cfg.Catalog.Env(tenant, database, s.fetchFunc(tenant, counts)), tenant: tenant.ID, limit: tenant.MaxScanBytes}
 	pq, err := plan.Prepare(ctx, st, env, plan.Options{MemoryLimit: s.cfg.MemoryLimit, Workers: s.cfg.Workers})
 	if err != nil {
 		if c := env.cause(); c != nil {

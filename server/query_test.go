@@ -288,6 +288,9 @@ func TestScanLimit(t *testing.T) {
 	// a filter that lets every block be skipped lowers the bound below the limit
 	e.query(tokLimit, "d", "SELECT text FROM t WHERE n > 100000", "application/json").expect(t, 200)
 	e.query(tokLimit, "d", "SELECT text FROM t WHERE n > 150", "application/json").expect(t, 400, "scan limit")
+	// a subquery the planner runs while planning is counted too
+	e.cat.ingest(t, e.limited, "d", "tiny", "file://tiny.ndjson", `{"x": "a"}`, 0)
+	e.query(tokLimit, "d", "SELECT COUNT(*) FROM tiny WHERE x IN (SELECT text FROM t)", "application/json").expect(t, 400, "scan limit", "limited")
 }
 
 func TestRefusedIndex(t *testing.T) {

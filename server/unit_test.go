@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/sneller-re/sneller/output"
+	"github.com/sneller-re/sneller/pack"
+	"github.com/sneller-re/sneller/plan"
 )
 
 func TestNegotiate(t *testing.T) {
@@ -304,4 +306,38 @@ func FuzzBearer(f *testing.F) {
 			t.Fatalf("bearer(%q) = %q", h, tok)
 		}
 	})
+}
+
+// TestScanBudget checks the run-time side of the scan limit: blocks opened are charged to the
+// query's budget and the block that passes the limit fails with ErrScanLimit.
+func TestScanBudget(t *testing.T) {
+	var sb strings.Builder
+	for i := 0; i < 100; i++ {
+		sb.WriteString(`{"a": "some text to take room in the column"}` + "\n")
+	}
+	data, _ := packJSON(t, sb.String(), 10)
+	blob, err := pack.Open(context.Background(), "b", pack.BytesFetcher(data), int64(len(data)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	per := blob.Summary(0).Bytes(nil)
+	env := &queryEnv{env: plan.MapEnv{"t": blob}, tenant: "x", limit: 3*per + per/2}
+	src, err := env.Table(context.Background(), []string{"t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if _, _, _, err := src.Open(context.Background(), i, nil); err != nil {
+			t.Fatalf("block %d: %v", i, err)
+		}
+	}
+	if _, _, _, err := src.Open(context.Background(), 3, nil); !errors.Is(err, ErrScanLimit) || !strings.Contains(err.Error(), `"x"`) {
+		t.Fatalf("block 3: %v", err)
+	}
+	// without a limit nothing is charged
+	env = &queryEnv{env: plan.MapEnv{"t": blob}}
+	src, _ = env.Table(context.Background(), []string{"t"})
+	if _, ok := src.(*limitedSource); ok {
+		t.Fatal("a source without a limit is wrapped")
+	}
 }
