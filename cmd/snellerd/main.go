@@ -36,12 +36,17 @@ type config struct {
 	listen, internode, peers, root, auth string
 	cacheDir                             string
 	cacheSize                            sizeFlag
+	cacheSizeEnv                         string
 	maxConcurrent                        int
 	queryTimeout, shutdownTimeout        time.Duration
 	queryMemory, maxBody                 sizeFlag
 	webhookTTL                           time.Duration
 	logLevel, logFormat                  string
 }
+
+// defaultCacheSize is the block cache limit without -cache-size or SNELLER_CACHE_SIZE: half of
+// the Helm chart's default cache volume (1Gi), leaving room for entries being written.
+const defaultCacheSize = 512 << 20
 
 // sizeFlag is a byte count flag ("512MiB").
 type sizeFlag struct{ n int64 }
@@ -63,6 +68,7 @@ const environment = `Environment:
   SNELLER_MAX_SCAN_BYTES  the environment provider's per-query scan limit (e.g. 100GiB; default none)
   SNELLER_PEERS       the peers when -peers is not given
   CACHEDIR            the block cache lives in $CACHEDIR/blocks when -cache-dir is not given
+  SNELLER_CACHE_SIZE  the block cache limit when -cache-size is not given
   S3_ENDPOINT         base URL of an S3-compatible server (path-style requests)
   AWS_REGION, AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
   AWS_PROFILE, AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE
@@ -78,8 +84,12 @@ func newFlags(getenv func(string) string, c *config) *flag.FlagSet {
 	fs.StringVar(&c.root, "root", getenv("SNELLER_BUCKET"), "storage `root`: s3://bucket[/prefix] or a local directory (default $SNELLER_BUCKET)")
 	fs.StringVar(&c.auth, "a", "", "token `provider`: empty for the environment (SNELLER_TOKEN), http(s)://... for a webhook, [file://]path for a token file")
 	fs.StringVar(&c.cacheDir, "cache-dir", cache.DefaultDir(getenv), "block cache `directory` ($CACHEDIR/blocks when CACHEDIR is set, else under the OS cache directory)")
-	c.cacheSize = sizeFlag{1 << 30}
-	fs.Var(&c.cacheSize, "cache-size", "block cache size `limit` (e.g. 512MiB, 4GiB)")
+	c.cacheSize = sizeFlag{defaultCacheSize}
+	if v := getenv("SNELLER_CACHE_SIZE"); v != "" {
+		c.cacheSize.Set(v) // a bad value is reported by validate
+		c.cacheSizeEnv = v
+	}
+	fs.Var(&c.cacheSize, "cache-size", "block cache size `limit`, e.g. 512MiB or 4GiB; keep it below the cache volume's size ($SNELLER_CACHE_SIZE when set)")
 	fs.IntVar(&c.maxConcurrent, "max-concurrent", 0, "queries running at once; more get 429 (default 4 × the number of CPUs)")
 	fs.DurationVar(&c.queryTimeout, "query-timeout", server.DefaultQueryTimeout, "per-query time limit")
 	c.queryMemory = sizeFlag{server.DefaultMemoryLimit}
@@ -179,6 +189,11 @@ func serve(ctx context.Context, c *config, getenv func(string) string, log *slog
 	}
 	if c.internode != "" && internodeKey == nil {
 		return fmt.Errorf("-r %s: the internode endpoint needs %s (its key is derived from the index key)", c.internode, auth.EnvIndexKey)
+	}
+	if c.cacheSizeEnv != "" {
+		if _, err := bytesize.Parse(c.cacheSizeEnv); err != nil {
+			return fmt.Errorf("SNELLER_CACHE_SIZE: %w", err)
+		}
 	}
 	if c.cacheSize.n <= 0 {
 		return fmt.Errorf("-cache-size must be positive")

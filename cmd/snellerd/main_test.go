@@ -52,7 +52,7 @@ func TestHelpAndVersion(t *testing.T) {
 	}
 	for _, s := range []string{"-e address", "-r address", "-peers", "-root", "-a provider", "-cache-dir", "-cache-size", "-max-concurrent",
 		"-query-timeout", "-query-memory", "-max-body", "-shutdown-timeout",
-		"SNELLER_TOKEN", "SNELLER_INDEX_KEY", "SNELLER_BUCKET", "SNELLER_PEERS", "CACHEDIR", "S3_ENDPOINT", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"} {
+		"SNELLER_TOKEN", "SNELLER_INDEX_KEY", "SNELLER_BUCKET", "SNELLER_PEERS", "CACHEDIR", "SNELLER_CACHE_SIZE", "S3_ENDPOINT", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("--help does not mention %s", s)
 		}
@@ -85,6 +85,7 @@ func TestStartupErrors(t *testing.T) {
 		{"bad peers", []string{"-root", dir, "-e", "127.0.0.1:0", "-peers", "dns:x"}, map[string]string{"SNELLER_TOKEN": "t", "SNELLER_INDEX_KEY": key}, "peers"},
 		{"missing token file", []string{"-a", dir + "/tokens.json", "-e", "127.0.0.1:0"}, nil, "tokens.json"},
 		{"bad cache size", []string{"-root", dir, "-cache-size", "lots"}, nil, "cache-size"},
+		{"bad cache size variable", []string{"-root", dir, "-e", "127.0.0.1:0"}, map[string]string{"SNELLER_TOKEN": "t", "SNELLER_INDEX_KEY": key, "SNELLER_CACHE_SIZE": "big"}, "SNELLER_CACHE_SIZE"},
 		{"bad log level", []string{"-root", dir, "-log-level", "loud"}, nil, "log-level"},
 	}
 	for _, tt := range tests {
