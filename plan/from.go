@@ -69,6 +69,7 @@ func (p *planner) table(f *sql.Table, sc *scope) (node, error) {
 // scan adds a scanned table's row binding.
 func (p *planner) scan(src vm.Source, what, alias string, sc *scope) node {
 	s := &scanNode{src: src, name: what, need: &vm.PathSet{}}
+	p.scans = append(p.scans, s)
 	sc.add(binding{name: alias, slot: sc.width, scan: s, row: true})
 	sc.width++
 	return s
@@ -353,6 +354,7 @@ func (p *planner) tableSet(f sql.From, sc *scope) (node, error) {
 			return nil, errorf(f, "%v", err)
 		}
 		s := &scanNode{src: src, name: strings.Join(parts, "."), need: &vm.PathSet{All: true}}
+		p.scans = append(p.scans, s)
 		inputs = append(inputs, s)
 	}
 	if alias == "" {

@@ -33,6 +33,7 @@ type planner struct {
 	ctes  []*cteScope
 	stats *Stats
 	mem   *vm.Memory
+	scans []*scanNode // every table scan planned (for MaxScanned)
 }
 
 type cteScope struct {
