@@ -18,7 +18,7 @@ func (p *planner) from(f sql.From, sc *scope) (node, error) {
 	case *sql.ReadFile:
 		src, err := p.env.ReadFile(p.ctx, f.Name)
 		if err != nil {
-			return nil, errorf(f, "read_file(%s): %v", vm.QuoteString(f.Name), err)
+			return nil, wrapf(f, err, "read_file(%s): %v", vm.QuoteString(f.Name), err)
 		}
 		name := f.Alias
 		if name == "" {
@@ -61,7 +61,7 @@ func (p *planner) table(f *sql.Table, sc *scope) (node, error) {
 	}
 	src, err := p.env.Table(p.ctx, parts)
 	if err != nil {
-		return nil, errorf(f, "%v", err)
+		return nil, wrapf(f, err, "%v", err)
 	}
 	return p.scan(src, strings.Join(parts, "."), alias, sc), nil
 }
@@ -302,7 +302,7 @@ func (p *planner) tableSet(f sql.From, sc *scope) (node, error) {
 		alias = f.Alias
 		all, err := p.env.Tables(p.ctx)
 		if err != nil {
-			return nil, errorf(f, "%v", err)
+			return nil, wrapf(f, err, "%v", err)
 		}
 		for _, t := range all {
 			if ok, err := path.Match(f.Pattern, t); err != nil {
@@ -319,7 +319,7 @@ func (p *planner) tableSet(f sql.From, sc *scope) (node, error) {
 		}
 		all, err := p.env.Tables(p.ctx)
 		if err != nil {
-			return nil, errorf(f, "%v", err)
+			return nil, wrapf(f, err, "%v", err)
 		}
 		for _, t := range all {
 			if re.MatchString(t) {
@@ -351,7 +351,7 @@ func (p *planner) tableSet(f sql.From, sc *scope) (node, error) {
 	for _, parts := range names {
 		src, err := p.env.Table(p.ctx, parts)
 		if err != nil {
-			return nil, errorf(f, "%v", err)
+			return nil, wrapf(f, err, "%v", err)
 		}
 		s := &scanNode{src: src, name: strings.Join(parts, "."), need: &vm.PathSet{All: true}}
 		p.scans = append(p.scans, s)
