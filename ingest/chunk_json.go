@@ -22,9 +22,9 @@ type jsonChunker struct {
 	ret      jsState // the state after the current row
 	depth    int     // nesting inside the current row or skipped value
 	inStr    bool
-	esc      bool  // (skipped values and keys) the previous byte was a backslash
-	strStart int   // (rows) offset of the opening quote of the current string
-	rowStart int   // offset of the current row
+	esc      bool // (skipped values and keys) the previous byte was a backslash
+	strStart int  // (rows) offset of the opening quote of the current string
+	rowStart int  // offset of the current row
 	rows     []int32
 	bomDone  bool
 	pending  error // reported once the chunks before it are out
@@ -39,24 +39,24 @@ type jsonChunker struct {
 type jsState uint8
 
 const (
-	jsTop      jsState = iota // between rows of a stream
-	jsArrFirst                // after the '[' of a top-level array
-	jsArrAfter                // after a row of a top-level array
-	jsArrNext                 // after a ',' of a top-level array
-	jsRow                     // inside a row
-	ctTop                     // between cloudtrail wrapper objects
-	ctKeyOrEnd                // after the '{' of a wrapper
-	ctKey                     // after a ',' of a wrapper: a key must follow
-	ctKeyStr                  // inside a key of a wrapper
-	ctColon                   // after a key
-	ctValue                   // after a ':'
-	ctAfter                   // after a value of a wrapper
-	ctSkip                    // inside a skipped container value
-	ctSkipStr                 // inside a skipped string value
-	ctSkipScalar              // inside a skipped number or literal
-	ctRecFirst                // after the '[' of Records
-	ctRecAfter                // after a row of Records
-	ctRecNext                 // after a ',' of Records
+	jsTop        jsState = iota // between rows of a stream
+	jsArrFirst                  // after the '[' of a top-level array
+	jsArrAfter                  // after a row of a top-level array
+	jsArrNext                   // after a ',' of a top-level array
+	jsRow                       // inside a row
+	ctTop                       // between cloudtrail wrapper objects
+	ctKeyOrEnd                  // after the '{' of a wrapper
+	ctKey                       // after a ',' of a wrapper: a key must follow
+	ctKeyStr                    // inside a key of a wrapper
+	ctColon                     // after a key
+	ctValue                     // after a ':'
+	ctAfter                     // after a value of a wrapper
+	ctSkip                      // inside a skipped container value
+	ctSkipStr                   // inside a skipped string value
+	ctSkipScalar                // inside a skipped number or literal
+	ctRecFirst                  // after the '[' of Records
+	ctRecAfter                  // after a row of Records
+	ctRecNext                   // after a ',' of Records
 )
 
 func newJSONChunker(r io.Reader, pool *bufPool, maxRow int, cloudtrail bool) *jsonChunker {
