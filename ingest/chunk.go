@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"sync"
 )
 
 // Default sizes of the chunking of input text.
@@ -55,25 +54,32 @@ func (c *chunk) position(i int) (line, col int, off int64) {
 
 var nl = []byte{'\n'}
 
-// bufPool recycles chunk buffers of one size.
+// bufPool recycles chunk buffers of one size. It keeps up to a fixed number of free buffers
+// (unlike sync.Pool, whose contents each garbage collection drops): a conversion needs about as
+// many as it has chunks in flight.
 type bufPool struct {
 	size int
-	p    sync.Pool
+	free chan []byte
 }
 
-func newBufPool(size int) *bufPool { return &bufPool{size: size} }
+func newBufPool(size, keep int) *bufPool { return &bufPool{size: size, free: make(chan []byte, keep)} }
 
 func (p *bufPool) get() []byte {
-	if b, ok := p.p.Get().(*[]byte); ok {
-		return (*b)[:0]
+	select {
+	case b := <-p.free:
+		return b[:0]
+	default:
+		return make([]byte, 0, p.size)
 	}
-	return make([]byte, 0, p.size)
 }
 
 func (p *bufPool) put(b []byte) {
-	if cap(b) == p.size {
-		b = b[:0]
-		p.p.Put(&b)
+	if cap(b) != p.size {
+		return
+	}
+	select {
+	case p.free <- b[:0]:
+	default:
 	}
 }
 

@@ -280,15 +280,8 @@ func (c *jsonChunker) scan() error {
 			if err := c.scanCloudTrail(buf, i); err != nil {
 				return err
 			}
-			if c.state == jsRow {
-				continue // startRow: do not step over the '{'
-			}
 		}
-		if c.state == jsRow {
-			i++ // over the '{' that started the row
-			continue
-		}
-		i++
+		i++ // over the byte, or the '{' that started a row
 	}
 	return nil
 }
@@ -382,7 +375,7 @@ func (c *jsonChunker) scanCloudTrail(buf []byte, i int) error {
 	case ctValue:
 		if c.isRecords {
 			if b != '[' {
-				return c.syntaxAt(i, "\"Records\" of the cloudtrail object is a %s, not an array", describeJSONValue(b))
+				return c.syntaxAt(i, "\"Records\" of the cloudtrail object is not an array (found %s)", quoteByte(b))
 			}
 			blank(buf, i)
 			c.seenRecs = true
@@ -483,14 +476,4 @@ func (c *jsonChunker) endWrapper(buf []byte, i int) error {
 	blank(buf, i)
 	c.state = ctTop
 	return nil
-}
-
-func describeJSONValue(b byte) string {
-	if b == '{' {
-		return "object"
-	}
-	if s := describeJSONStart(b); s != "" {
-		return s
-	}
-	return "malformed value"
 }

@@ -56,7 +56,7 @@ func NewDecoderOptions(format string, r io.Reader, hints json.RawMessage, st *io
 	if err != nil {
 		return nil, err
 	}
-	return &Decoder{rc: rc, ck: s.newChunker(rc, newBufPool(chunkBytes), maxRow), rows: s.newRows(), st: st}, nil
+	return &Decoder{rc: rc, ck: s.newChunker(rc, newBufPool(chunkBytes, 2), maxRow), rows: s.newRows(), st: st}, nil
 }
 
 // Next appends the next row, an Ion struct whose symbols are in the decoder's symbol table,

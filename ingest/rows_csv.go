@@ -25,6 +25,8 @@ type csvRows struct {
 	line      int // line of data[pos]
 	lineStart int // offset in data where the line of data[pos] starts (negative on the chunk's first line when it starts mid-line)
 
+	recLine, recCol, recAt int // where the last record starts
+
 	fields  []fieldRef
 	scratch []byte // unescaped quoted fields
 	tmp     ion.Buffer
@@ -88,6 +90,7 @@ func (r *csvRows) next(dst *ion.Buffer) error {
 	}
 	r.fields = r.fields[:0]
 	r.scratch = r.scratch[:0]
+	r.recLine, r.recCol, r.recAt = r.line, r.pos-r.lineStart+1, r.pos
 	sep := r.h.sep
 	for {
 		i := r.pos
@@ -268,4 +271,8 @@ func (r *csvRows) column(dst *ion.Buffer, name string, k int) (bool, error) {
 		return false, re
 	}
 	return true, nil
+}
+
+func (r *csvRows) fault(err error) error {
+	return &RowError{Line: r.recLine, Column: r.recCol, Offset: r.ch.offset + int64(r.recAt), Err: err}
 }

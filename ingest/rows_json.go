@@ -93,3 +93,10 @@ type causeError struct {
 
 func (e *causeError) Error() string { return e.msg }
 func (e *causeError) Unwrap() error { return e.err }
+
+func (j *jsonRows) fault(err error) error {
+	j.row--
+	e := j.rowError("", err)
+	j.row++
+	return e
+}

@@ -56,6 +56,8 @@ type rowDecoder interface {
 	// next appends the next row (an Ion struct) to dst, or returns io.EOF after the last;
 	// faults are *RowError. On error nothing is appended.
 	next(dst *ion.Buffer) error
+	// fault locates err at the row next returned last.
+	fault(err error) error
 }
 
 func (s *spec) newChunker(r io.Reader, pool *bufPool, maxRow int) chunker {
