@@ -54,7 +54,7 @@ type discardBlob struct{ s *discardSink }
 func (s *discardSink) Create(context.Context) (BlobWriter, error) { return discardBlob{s}, nil }
 func (b discardBlob) Write(p []byte) (int, error)                 { b.s.n += int64(len(p)); return len(p), nil }
 func (b discardBlob) Name() string                                { return "discard" }
-func (b discardBlob) Commit(context.Context, *pack.Info) error     { return nil }
+func (b discardBlob) Commit(context.Context, *pack.Info) error    { return nil }
 func (b discardBlob) Abort() error                                { return nil }
 
 // cpuMeter reports the CPU time the process used during a benchmark as cpu-MB/s: the

@@ -288,15 +288,15 @@ const (
 
 // msg reports to the collector. Each worker's messages arrive in the order it sent them.
 type msg struct {
-	kind  msgKind
-	st    *inputState
-	blk   *pack.EncodedBlock
-	hold  int   // change of st.holds
-	seq   int64 // of the chunk (mChunkDone), or the number of chunks (mReadDone)
-	rows  int64
-	err   error
-	src   int64
-	text  int64
+	kind msgKind
+	st   *inputState
+	blk  *pack.EncodedBlock
+	hold int   // change of st.holds
+	seq  int64 // of the chunk (mChunkDone), or the number of chunks (mReadDone)
+	rows int64
+	err  error
+	src  int64
+	text int64
 }
 
 // feed starts a reader for each input, Readers at a time, then closes the task queue.
