@@ -89,6 +89,8 @@ type BlobResult struct {
 type Result struct {
 	Inputs []InputResult // in the order of the inputs given
 	Blobs  []BlobResult  // in the order they were created
+
+	retried int // (tests) inputs converted again with the exact chunker
 }
 
 // Progress is a snapshot of a running conversion.
@@ -121,6 +123,8 @@ type Options struct {
 	// Progress, if set, is called (from one goroutine) after each block written and each input
 	// finished.
 	Progress func(Progress)
+
+	exactJSON bool // (tests) never cut JSON at newlines speculatively
 }
 
 // Convert packs the rows of inputs into blobs created in sink.
@@ -160,7 +164,8 @@ func Convert(ctx context.Context, inputs []Input, sink BlobSink, opt Options) (*
 		sink:   sink,
 		pool:   newBufPool(chunkBytes, 2*(opt.Workers+opt.Readers)+2),
 		maxRow: maxRow,
-		tasks:  make(chan task, opt.Workers),
+		queue:  newTaskQueue(ctx, opt.Workers+opt.Readers),
+		todo:   make(chan *inputState, len(inputs)),
 		msgs:   make(chan msg, 2*opt.Workers+opt.Readers),
 		cancel: cancel,
 	}
@@ -180,7 +185,12 @@ func Convert(ctx context.Context, inputs []Input, sink BlobSink, opt Options) (*
 		if st.compileErr == nil {
 			st.spec, st.compileErr = compile(format, inputs[i].Hints)
 		}
+		st.exact = opt.exactJSON || st.spec == nil || st.spec.format.Kind != JSON
 		c.states[i] = st
+		c.todo <- st
+	}
+	if len(inputs) == 0 {
+		close(c.todo)
 	}
 
 	var workers sync.WaitGroup
@@ -218,7 +228,8 @@ type converter struct {
 	pool   *bufPool
 	maxRow int
 	states []*inputState
-	tasks  chan task
+	queue  *taskQueue
+	todo   chan *inputState // inputs to read: all at first, then those to convert again
 	msgs   chan msg
 	cancel context.CancelFunc
 
@@ -229,6 +240,7 @@ type converter struct {
 	blobs      []*blobState
 	fatal      error
 	inputsDone int
+	retried    int
 	rowsOut    int64
 	blobBytes  int64
 }
@@ -239,9 +251,15 @@ type inputState struct {
 	in         *Input
 	spec       *spec
 	compileErr error
+	// exact is set when the input is cut by the exact chunker: always for CSV, TSV and
+	// cloudtrail; for JSON after the speculative cut at newlines failed (or when disabled).
+	exact bool
 	// firstBad is the lowest chunk sequence number with a fault (MaxInt64 for none): chunks
 	// after it are skipped, and the reader stops.
 	firstBad atomic.Int64
+	// drained is set when every chunk is read and decoded: only the workers' unfinished
+	// blocks still hold rows of the input.
+	drained atomic.Bool
 
 	// owned by the collector
 	chunks    int // chunks produced; -1 until the reader is done
@@ -299,11 +317,12 @@ type msg struct {
 	text int64
 }
 
-// feed starts a reader for each input, Readers at a time, then closes the task queue.
+// feed starts a reader for each input to read, Readers at a time, then closes the task queue
+// once the collector closes todo (every input has finished).
 func (c *converter) feed(ctx context.Context) {
 	var readers sync.WaitGroup
 	sem := make(chan struct{}, c.opt.Readers)
-	for _, st := range c.states {
+	for st := range c.todo {
 		if st.compileErr != nil {
 			c.msgs <- msg{kind: mReadDone, st: st, err: st.compileErr}
 			continue
@@ -322,7 +341,7 @@ func (c *converter) feed(ctx context.Context) {
 		}()
 	}
 	readers.Wait()
-	close(c.tasks)
+	c.queue.close()
 }
 
 // countReader counts the bytes read through it.
@@ -355,7 +374,12 @@ func (c *converter) read(ctx context.Context, st *inputState) {
 		}
 		defer dr.Close()
 		text = &countReader{r: dr}
-		ck := st.spec.newChunker(text, c.pool, c.maxRow)
+		var ck chunker
+		if st.exact {
+			ck = st.spec.newChunker(text, c.pool, c.maxRow)
+		} else {
+			ck = newLineChunker(text, c.pool, c.maxRow)
+		}
 		for {
 			if st.firstBad.Load() != math.MaxInt64 {
 				return nil // a worker found a fault: the rest does not matter
@@ -367,13 +391,11 @@ func (c *converter) read(ctx context.Context, st *inputState) {
 			if err != nil {
 				return err
 			}
-			select {
-			case c.tasks <- task{st: st, ch: ch}:
-				n++
-			case <-ctx.Done():
+			if err := c.queue.put(ctx, st, ch); err != nil {
 				ch.release()
-				return ctx.Err()
+				return err
 			}
+			n++
 		}
 	}()
 	m := msg{kind: mReadDone, st: st, seq: n, err: err}
@@ -416,8 +438,13 @@ func (c *converter) collect(ctx context.Context) {
 				st.noteErr(m.seq, m.err)
 			}
 		}
-		if !st.finished && st.chunks >= 0 && st.done == st.chunks && st.holds == 0 {
-			c.finish(ctx, st)
+		if !st.finished && st.chunks >= 0 && st.done == st.chunks {
+			if st.holds == 0 {
+				c.finish(ctx, st)
+			} else if !st.drained.Load() {
+				st.drained.Store(true)
+				c.queue.poke()
+			}
 		}
 	}
 	// every input has finished: close the blobs still open
@@ -455,10 +482,42 @@ func (c *converter) progress() {
 		Rows: c.rowsOut, BlobBytes: c.blobBytes})
 }
 
+// retryExact reports whether a fault found while cutting JSON at newlines calls for
+// converting the input again with the exact chunker (anything but a failure to read or
+// decompress it).
+func (st *inputState) retryExact(fatal error) bool {
+	if st.exact || st.err == nil || fatal != nil {
+		return false
+	}
+	var se *sourceError
+	return !errors.As(st.err, &se) && !errors.Is(st.err, ErrCorruptCompression) &&
+		!errors.Is(st.err, context.Canceled) && !errors.Is(st.err, context.DeadlineExceeded)
+}
+
 // finish settles an input whose chunks are all done and whose rows are all in blocks.
 func (c *converter) finish(ctx context.Context, st *inputState) {
+	if st.retryExact(c.fatal) {
+		// retract what the speculative pass wrote and read the input again
+		for _, bb := range st.blobs {
+			bb.b.pw.DropBlocks(bb.pos)
+			bb.b.live -= len(bb.pos)
+			bb.b.open--
+			c.closeBlob(ctx, bb.b)
+		}
+		c.retried++
+		st.exact = true
+		st.chunks, st.done, st.holds, st.rows, st.src, st.text = -1, 0, 0, 0, 0, 0
+		st.errSeq, st.err, st.blobs = math.MaxInt64, nil, nil
+		st.firstBad.Store(math.MaxInt64) // workers may look at these two meanwhile
+		st.drained.Store(false)
+		c.todo <- st
+		return
+	}
 	st.finished = true
 	c.inputsDone++
+	if c.inputsDone == len(c.states) {
+		close(c.todo)
+	}
 	r := InputResult{Name: st.in.Name, Bytes: st.src, TextBytes: st.text}
 	switch {
 	case st.err == nil && c.fatal == nil:
@@ -583,12 +642,12 @@ func (c *converter) closeBlob(ctx context.Context, b *blobState) {
 
 // result assembles the outcome once everything has stopped.
 func (c *converter) result(ctx context.Context) (*Result, error) {
-	res := &Result{Inputs: make([]InputResult, len(c.states))}
+	res := &Result{Inputs: make([]InputResult, len(c.states)), retried: c.retried}
 	for i, st := range c.states {
 		if !st.finished { // only after a fatal error
 			st.result = InputResult{Name: st.in.Name, Status: Failed, Err: &InputError{Input: st.in.Name, Err: c.fatal}}
 		}
-		if c.fatal != nil && st.result.Status == Accepted {
+		if c.fatal != nil && (st.result.Status == Accepted || errors.Is(st.result.Err, context.Canceled)) {
 			st.result = InputResult{Name: st.in.Name, Status: Failed, Bytes: st.src, TextBytes: st.text,
 				Err: &InputError{Input: st.in.Name, Err: c.fatal}}
 		}
