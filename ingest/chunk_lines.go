@@ -24,6 +24,7 @@ type lineChunker struct {
 func newLineChunker(r io.Reader, pool *bufPool, maxRow int) *lineChunker {
 	c := &lineChunker{}
 	c.init(r, pool, maxRow)
+	c.noLines = true
 	return c
 }
 

@@ -11,11 +11,18 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/sneller-re/sneller/pack"
 )
 
 // DefaultBlobBytes is the default target size of an output blob.
 const DefaultBlobBytes = 256 << 20
+
+// DefaultLevel is the zstd level of the blocks when Options.Block leaves it zero. On the
+// benchmark's event data it makes blobs about 7% smaller than zstd.SpeedDefault (6.05 times
+// smaller than the JSON instead of 5.65) for about 15% more CPU time.
+const DefaultLevel = zstd.SpeedBetterCompression
 
 // Input is one source object to convert.
 type Input struct {
@@ -23,7 +30,8 @@ type Input struct {
 	Format string          // one of Formats; empty: inferred from Name's suffix
 	Hints  json.RawMessage // the format's hints from definition.json; nil for none
 	Size   int64           // bytes, when known (informational)
-	// Open returns the object's bytes. It may be called once.
+	// Open returns the object's bytes. It is called once, or twice for a JSON input that is
+	// not plain ND-JSON (see Convert), possibly from another goroutine than Convert's.
 	Open func(ctx context.Context) (io.ReadCloser, error)
 }
 
@@ -118,7 +126,8 @@ type Options struct {
 	// reaches it, new blocks go to a new blob. A blob exceeds it by at most the blocks in
 	// flight.
 	BlobBytes int64
-	// Block bounds the blocks and sets their compression level.
+	// Block bounds the blocks and sets their compression level. A zero Level means
+	// DefaultLevel here (not pack's own default).
 	Block pack.BuilderOptions
 	// Progress, if set, is called (from one goroutine) after each block written and each input
 	// finished.
@@ -132,7 +141,14 @@ type Options struct {
 // Inputs are read Readers at a time, their text cut into chunks of whole rows (a large input
 // into many, so that even one input keeps every worker busy) and the chunks decoded and packed
 // by Workers goroutines; blocks stream to the current blob as they are finished, so memory
-// stays bounded whatever the size of the inputs. Blocks never mix rows of different inputs.
+// stays bounded whatever the size of the inputs. Blocks never mix rows of different inputs, and
+// a worker keeps to one input while it has chunks queued, so blocks fill up.
+//
+// JSON text is first cut at newlines without parsing it (ND-JSON, the common case, needs no
+// more); should a chunk then not end between rows, or any fault show up, the input's blocks are
+// retracted and the input converted again with the exact chunker, which follows the JSON
+// structure between rows (top-level arrays, values over several lines) and locates faults
+// exactly. Input.Open is then called a second time.
 //
 // An input with a fault is rejected as a whole: the first fault in its text (by position)
 // is reported, the rest of it is skipped, and the blocks it already produced are retracted from
@@ -152,6 +168,9 @@ func Convert(ctx context.Context, inputs []Input, sink BlobSink, opt Options) (*
 	}
 	if opt.BlobBytes <= 0 {
 		opt.BlobBytes = DefaultBlobBytes
+	}
+	if opt.Block.Level == 0 {
+		opt.Block.Level = DefaultLevel
 	}
 	chunkBytes, maxRow, err := sizes(opt.ChunkBytes, opt.MaxRowBytes)
 	if err != nil {
