@@ -95,12 +95,12 @@ const (
 // msg reports to the collector. Each worker's messages arrive in the order it sent them.
 type msg struct {
 	kind    msgKind
-	st      *inputState       // (mChunkDone, mReadDone)
+	st      *inputState        // (mChunkDone, mReadDone)
 	blk     *pack.EncodedBlock // (mBlock)
-	inputs  []*inputState     // (mBlock) the inputs with rows in the block
-	release []*inputState     // (mBlock) inputs no longer held by the worker
-	hold    int               // (mChunkDone) change of st.holds
-	seq     int64             // of the chunk (mChunkDone), or the number of chunks (mReadDone)
+	inputs  []*inputState      // (mBlock) the inputs with rows in the block
+	release []*inputState      // (mBlock) inputs no longer held by the worker
+	hold    int                // (mChunkDone) change of st.holds
+	seq     int64              // of the chunk (mChunkDone), or the number of chunks (mReadDone)
 	rows    int64
 	err     error
 	src     int64
