@@ -215,6 +215,11 @@ func FuzzJSONChunks(f *testing.F) {
 	lines := bytes.SplitAfter(seed, []byte("\n"))
 	f.Add(bytes.Join(lines[:3], nil), uint16(100))
 	f.Add([]byte("["+string(bytes.Join(bytes.Fields(bytes.Join(lines[:2], nil)), []byte(",")))+"]"), uint16(33))
+	ct, err := os.ReadFile("testdata/cloudtrail.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(ct, uint16(200))
 	f.Add([]byte(`{"a": "}\"{"} {"b": [1, {"c": "]"}]}`), uint16(5))
 	f.Add([]byte("[{\"a\":1},\n{\"b\":2}]\n{\"c\":3}"), uint16(9))
 	f.Add([]byte("\xef\xbb\xbf{\"a\":1}"), uint16(2))

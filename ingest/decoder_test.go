@@ -2,8 +2,10 @@ package ingest
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
+	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -134,6 +136,25 @@ func TestDecoderCloudTrail(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkRows(t, "cloudtrail", got, want)
+
+	// a real-shaped log: the rows are the elements of Records
+	file, err := os.ReadFile("testdata/cloudtrail.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wrapper struct{ Records []json.RawMessage }
+	if err := json.Unmarshal(file, &wrapper); err != nil {
+		t.Fatal(err)
+	}
+	var recs []string
+	for _, r := range wrapper.Records {
+		recs = append(recs, string(r))
+	}
+	got, err = decodeRows(t, "cloudtrail.json.gz", gzipBytes(t, file), "", DecoderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRows(t, "testdata/cloudtrail.json", got, wantRows(t, strings.Join(recs, "\n")))
 
 	bad := []struct {
 		text      string
