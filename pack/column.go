@@ -60,6 +60,9 @@ type column struct {
 	stats                            colStats
 	rawBytes                         int
 	lastRow                          int // 1 + the last row that got a value (to drop duplicate fields)
+	// spare is the column of the same path in the previous block: a new child takes over the
+	// memory of spare's child of the same name instead of growing its slices from nothing.
+	spare *column
 }
 
 // colStats are the statistics of one column of a block.
@@ -207,10 +210,19 @@ func (c *column) child(name string) *column {
 	if len(c.children) >= maxFields {
 		return nil
 	}
-	path := make([]string, len(c.path)+1)
-	copy(path, c.path)
-	path[len(c.path)] = escapeSeg(name)
-	k := newColumn(path, c.depth+1, c.space)
+	var k *column
+	var old *column
+	if c.spare != nil {
+		old = c.spare.byName[name]
+	}
+	if old != nil {
+		k = old.recycled(c.space)
+	} else {
+		path := make([]string, len(c.path)+1)
+		copy(path, c.path)
+		path[len(c.path)] = escapeSeg(name)
+		k = newColumn(path, c.depth+1, c.space)
+	}
 	if c.byName == nil {
 		c.byName = map[string]*column{}
 	}
@@ -222,10 +234,14 @@ func (c *column) child(name string) *column {
 // elemColumn returns the element column of c's list lane, creating it.
 func (c *column) elemColumn() *column {
 	if c.elem == nil {
-		path := make([]string, len(c.path)+1)
-		copy(path, c.path)
-		path[len(c.path)] = elemSeg
-		c.elem = &column{path: path, depth: c.depth + 1}
+		if c.spare != nil && c.spare.elem != nil {
+			c.elem = c.spare.elem.recycled(nil)
+		} else {
+			path := make([]string, len(c.path)+1)
+			copy(path, c.path)
+			path[len(c.path)] = elemSeg
+			c.elem = &column{path: path, depth: c.depth + 1}
+		}
 		c.elem.space = &c.elem.count
 	}
 	return c.elem
@@ -239,6 +255,22 @@ func (c *column) addList(row int, end int) {
 	c.listEnd = append(c.listEnd, uint32(end))
 	c.stats.lists++
 	c.rawBytes += 4
+}
+
+// recycled returns an empty column of c's path that reuses c's memory, in the row space
+// space; c must not be used afterwards.
+func (c *column) recycled(space *int) *column {
+	return &column{
+		path: c.path, depth: c.depth, spare: c, space: space,
+		listm: c.listm[:0], listRows: c.listRows[:0], listEnd: c.listEnd[:0],
+		null: c.null[:0], boolm: c.boolm[:0], boolv: c.boolv[:0], intm: c.intm[:0], floatm: c.floatm[:0],
+		timem: c.timem[:0], strm: c.strm[:0], ionm: c.ionm[:0], structm: c.structm[:0],
+		ints: c.ints[:0], times: c.times[:0], floats: c.floats[:0],
+		strRows: c.strRows[:0], strEnd: c.strEnd[:0], strData: c.strData[:0],
+		ionRows: c.ionRows[:0], ionEnd: c.ionEnd[:0], ionData: c.ionData[:0],
+		stats: colStats{strMin: c.stats.strMin[:0], strMax: c.stats.strMax[:0]},
+	}
+
 }
 
 // walk calls fn for c and every descendant column, parents first.
