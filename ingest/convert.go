@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/sneller-re/sneller/ion"
 	"github.com/sneller-re/sneller/pack"
 )
 
@@ -25,6 +26,10 @@ type Input struct {
 	Size   int64           // bytes, when known (informational)
 	// Open returns the object's bytes. It may be called once.
 	Open func(ctx context.Context) (io.ReadCloser, error)
+	// Fields, when not empty, are set in every row of the input, replacing the row's fields
+	// of the same name (sync adds a table's partition values this way). Names must be
+	// distinct and non-empty ([ErrBadFields]).
+	Fields []ion.Field
 }
 
 // Status is the outcome of converting one input.
@@ -180,6 +185,9 @@ func Convert(ctx context.Context, inputs []Input, sink BlobSink, opt Options) (*
 		if st.compileErr == nil {
 			st.spec, st.compileErr = compile(format, inputs[i].Hints)
 		}
+		if st.compileErr == nil {
+			st.fields, st.compileErr = compileFields(inputs[i].Fields)
+		}
 		c.states[i] = st
 	}
 
@@ -238,6 +246,7 @@ type inputState struct {
 	idx        int
 	in         *Input
 	spec       *spec
+	fields     *constFields // nil when the input has no constant fields
 	compileErr error
 	// firstBad is the lowest chunk sequence number with a fault (MaxInt64 for none): chunks
 	// after it are skipped, and the reader stops.

@@ -19,6 +19,7 @@ type worker struct {
 	cur  *inputState // the input whose rows are in b
 	held bool        // the collector was told that b holds rows of cur
 	buf  ion.Buffer
+	fbuf ion.Buffer // a row with its input's constant fields set
 	decs map[*spec]rowDecoder
 }
 
@@ -93,7 +94,14 @@ func (w *worker) chunk(ctx context.Context, t task) {
 		if err = dec.next(&w.buf); err != nil {
 			break
 		}
-		if err = b.Add(w.buf.Bytes(), b.Symtab()); err != nil {
+		row := w.buf.Bytes()
+		if st.fields != nil {
+			if row, err = st.fields.apply(&w.fbuf, row, b.Symtab()); err != nil {
+				err = dec.fault(err)
+				break
+			}
+		}
+		if err = b.Add(row, b.Symtab()); err != nil {
 			err = dec.fault(err)
 			break
 		}
