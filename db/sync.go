@@ -127,7 +127,7 @@ type SyncResult struct {
 	// Warnings are problems that did not stop the sync (a compaction skipped because a blob
 	// could not be read).
 	Warnings []string
-	Elapsed   time.Duration
+	Elapsed  time.Duration
 }
 
 // Err returns an error summarising rejected and failed inputs (wrapping ErrInputs), or nil.
