@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"io"
+	"os"
 	"sort"
 	"strings"
 	"testing"
@@ -177,4 +178,18 @@ func mustSync(t testing.TB, fsys FS, database, table string, opt SyncOptions) *S
 		t.Fatal(err)
 	}
 	return r
+}
+
+// isolateEnv points the AWS SDK's shared files away from the user's, clears credentials and
+// the index key.
+func isolateEnv(t *testing.T) {
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION",
+		"AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "S3_ENDPOINT",
+		"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_STS", IndexKeyEnv} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	t.Setenv("AWS_CONFIG_FILE", "/dev/null")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 }

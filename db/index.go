@@ -188,6 +188,9 @@ func parseIndex(content []byte) (*Index, error) {
 			var n int64
 			n, err = ionCount(f, 1<<20)
 			x.Version = int(n)
+			if err == nil && n != IndexVersion {
+				return fmt.Errorf("format version %d (this build reads version %d)", n, IndexVersion)
+			}
 		case "database":
 			x.Database, err = ionString(f)
 			have.db = true

@@ -349,6 +349,13 @@ func decodeBlobInfo(v []byte, st *ion.Symtab) (BlobInfo, error) {
 	case b.TrailerSize <= 0 || b.TrailerOffset > b.Size || b.TrailerSize > b.Size-b.TrailerOffset:
 		return b, fmt.Errorf("%w: blob %s: trailer %d+%d outside its %d bytes", errStructure, b.Path, b.TrailerOffset, b.TrailerSize, b.Size)
 	}
+	texts := make([]string, len(b.Values))
+	for i, v := range b.Values {
+		texts[i] = v.Text
+	}
+	if strings.Join(texts, "/") != b.Partition {
+		return b, fmt.Errorf("%w: blob %s: partition %q does not match its values %q", errStructure, b.Path, b.Partition, texts)
+	}
 	return b, nil
 }
 
@@ -411,7 +418,40 @@ func decodeColumnSummary(v []byte, st *ion.Symtab) (ColumnSummary, error) {
 	if err == nil && len(c.Path) == 0 {
 		err = fmt.Errorf("%w: column summary without a path", errStructure)
 	}
+	if err == nil && (math.IsNaN(s.FloatMin) || math.IsNaN(s.FloatMax)) {
+		err = fmt.Errorf("%w: NaN float range", errStructure)
+	}
+	normalizeStats(s)
 	return c, err
+}
+
+// normalizeStats clears the ranges of the types a column does not hold, so that a summary
+// read back is the summary written.
+func normalizeStats(s *pack.ColumnStats) {
+	if s.Bools == 0 {
+		s.BoolMin, s.BoolMax = false, false
+	}
+	if s.Ints == 0 {
+		s.IntMin, s.IntMax = 0, 0
+	}
+	if s.Floats <= s.NaNs {
+		s.FloatMin, s.FloatMax = 0, 0
+	}
+	if s.Times == 0 {
+		s.TimeMin, s.TimeMax = 0, 0
+	}
+	if s.Strs == 0 {
+		s.StrMin, s.StrMax, s.StrMaxUnbounded = nil, nil, false
+	}
+	if s.StrMaxUnbounded {
+		s.StrMax = nil
+	}
+	if len(s.StrMin) == 0 {
+		s.StrMin = nil
+	}
+	if len(s.StrMax) == 0 {
+		s.StrMax = nil
+	}
 }
 
 // parsePartitionValue rebuilds a partition value from its field, type and text, as

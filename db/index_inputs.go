@@ -129,6 +129,14 @@ var (
 // encodeSegment encodes entries (sorted by path) as a segment and returns its bytes and its
 // reference (with the key in dir).
 func encodeSegment(dir string, entries []InputInfo) ([]byte, SegmentRef) {
+	raw := encodeSegmentRaw(entries)
+	data := segEncoder.EncodeAll(raw, nil)
+	h := sha256.Sum256(data)
+	return data, SegmentRef{Path: segmentPath(dir, h), SHA256: h, Size: int64(len(data)), RawSize: int64(len(raw)), Entries: len(entries)}
+}
+
+// encodeSegmentRaw encodes the Ion content of a segment (before compression).
+func encodeSegmentRaw(entries []InputInfo) []byte {
 	var w ionWriter
 	w.body.BeginStruct(-1)
 	w.int("version", segmentVersion)
@@ -139,10 +147,7 @@ func encodeSegment(dir string, entries []InputInfo) ([]byte, SegmentRef) {
 	}
 	w.body.EndList()
 	w.body.EndStruct()
-	raw := w.bytes()
-	data := segEncoder.EncodeAll(raw, nil)
-	h := sha256.Sum256(data)
-	return data, SegmentRef{Path: segmentPath(dir, h), SHA256: h, Size: int64(len(data)), RawSize: int64(len(raw)), Entries: len(entries)}
+	return w.bytes()
 }
 
 func encodeInput(w *ionWriter, in *InputInfo) {
@@ -229,6 +234,12 @@ func decodeInput(v []byte, st *ion.Symtab) (InputInfo, error) {
 	})
 	if err == nil && in.Path == "" {
 		err = fmt.Errorf("%w: input without a path", errStructure)
+	}
+	if in.Err != nil {
+		in.Blobs, in.Blob, in.Rows = nil, "", 0
+	}
+	if len(in.Blobs) == 0 {
+		in.Blobs = nil
 	}
 	return in, err
 }

@@ -156,7 +156,7 @@ func ionTime(v []byte) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, err
 	}
-	return t.Time().UTC(), nil
+	return t.Time().UTC().Truncate(time.Microsecond), nil
 }
 
 func ionHash(v []byte) ([32]byte, error) {
