@@ -92,7 +92,6 @@ func TestIndexSignature(t *testing.T) {
 	}
 }
 
-
 func TestIndexMalformedButSigned(t *testing.T) {
 	x := sampleIndex()
 	x.Version = 2
@@ -100,9 +99,9 @@ func TestIndexMalformedButSigned(t *testing.T) {
 		t.Fatalf("version 2: %v", err)
 	}
 	for name, content := range map[string][]byte{
-		"not ion":    []byte("hello"),
-		"empty ion":  {0xe0, 0x01, 0x00, 0xea},
-		"no blobs":   (&ionWriterDoc{fields: map[string]any{"version": 1}}).bytes(),
+		"not ion":   []byte("hello"),
+		"empty ion": {0xe0, 0x01, 0x00, 0xea},
+		"no blobs":  (&ionWriterDoc{fields: map[string]any{"version": 1}}).bytes(),
 		"bad trailer": func() []byte {
 			y := sampleIndex()
 			y.Blobs[1].TrailerOffset = 90 // 90+80 > 100
