@@ -1,0 +1,12 @@
+package db
+
+// Helpers of the internal tests exported to the external ones (package db_test), which can
+// import db/dbtest.
+var (
+	TestIndexKeyForTest = testIndexKey
+	TableRowsForTest    = tableRows
+	JSONRowsForTest     = jsonRows
+	PutObjectForTest    = putObject
+	CreateTableForTest  = createTable
+	NewLocalRootForTest = newLocalRoot
+)
