@@ -103,9 +103,11 @@ func (s *syncer) plan(ctx context.Context, b *base) (*syncPlan, error) {
 				}
 			}
 			if err != nil {
+				err = fmt.Errorf("%s: %w", name, err)
 				p.rejected = append(p.rejected, &entryUpdate{prev: prev, entry: InputInfo{
 					Path: name, ETag: fi.ETag, Size: fi.Size, Added: now, Definition: s.defHash,
-					Err: &RejectedError{Reason: name + ": " + err.Error()}}})
+					Err: &RejectedError{Reason: err.Error()}}})
+				s.res.Rejected = append(s.res.Rejected, InputReport{Path: name, ETag: fi.ETag, Size: fi.Size, Err: err})
 				return nil
 			}
 			cands = append(cands, c)
@@ -138,9 +140,6 @@ func (s *syncer) plan(ctx context.Context, b *base) (*syncPlan, error) {
 			p.groups = append(p.groups, g)
 		}
 		g.cands = append(g.cands, c)
-	}
-	for _, r := range p.rejected {
-		s.res.Rejected = append(s.res.Rejected, InputReport{Path: r.entry.Path, ETag: r.entry.ETag, Size: r.entry.Size, Err: r.entry.Err})
 	}
 	return p, nil
 }
