@@ -10,3 +10,7 @@ var (
 	CreateTableForTest  = createTable
 	NewLocalRootForTest = newLocalRoot
 )
+
+// RunTutorialForTest runs the EKS guide's tutorial against a root whose table tutorial.table1
+// reads sources from src under prefix.
+var RunTutorialForTest = runTutorial
