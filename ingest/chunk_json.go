@@ -26,7 +26,6 @@ type jsonChunker struct {
 	strStart int  // (rows) offset of the opening quote of the current string
 	rowStart int  // offset of the current row
 	rows     []int32
-	bomDone  bool
 	pending  error // reported once the chunks before it are out
 
 	// cloudtrail
@@ -61,7 +60,7 @@ const (
 
 func newJSONChunker(r io.Reader, pool *bufPool, maxRow int, cloudtrail bool) *jsonChunker {
 	c := &jsonChunker{cloudtrail: cloudtrail}
-	c.init(r, pool, maxRow)
+	c.init(&bomReader{r: r}, pool, maxRow)
 	if cloudtrail {
 		c.state = ctTop
 	}
@@ -85,21 +84,13 @@ func (c *jsonChunker) next() (*chunk, error) {
 		if c.pending != nil {
 			return nil, c.pending
 		}
-		if !c.bomDone && (len(c.buf) >= 3 || c.eof) {
-			c.bomDone = true
-			if bytes.HasPrefix(c.buf, []byte{0xef, 0xbb, 0xbf}) && c.offset == 0 {
-				c.buf[0], c.buf[1], c.buf[2] = ' ', ' ', ' '
+		if err := c.scan(); err != nil {
+			// a fault between rows: hand out the rows before it first
+			c.pending = err
+			if ch := c.emit(c.cutPoint()); ch != nil {
+				return ch, nil
 			}
-		}
-		if c.bomDone || c.eof {
-			if err := c.scan(); err != nil {
-				// a fault between rows: hand out the rows before it first
-				c.pending = err
-				if ch := c.emit(c.cutPoint()); ch != nil {
-					return ch, nil
-				}
-				continue
-			}
+			continue
 		}
 		if c.eof && c.pos == len(c.buf) {
 			cut := len(c.buf)
@@ -121,7 +112,7 @@ func (c *jsonChunker) next() (*chunk, error) {
 			}
 			continue
 		}
-		if len(c.buf) < cap(c.buf) || c.pos < len(c.buf) {
+		if len(c.buf) < cap(c.buf) {
 			c.fill()
 			continue
 		}
@@ -476,4 +467,39 @@ func (c *jsonChunker) endWrapper(buf []byte, i int) error {
 	blank(buf, i)
 	c.state = ctTop
 	return nil
+}
+
+// bomReader blanks a UTF-8 byte order mark at the start of the text (as ion.JSONDecoder
+// skips it), keeping positions.
+type bomReader struct {
+	r    io.Reader
+	head []byte // the first bytes, until served
+	done bool
+	err  error
+}
+
+func (b *bomReader) Read(p []byte) (int, error) {
+	if !b.done {
+		b.done = true
+		var h [3]byte
+		n, err := io.ReadFull(b.r, h[:])
+		if n == 3 && h == [3]byte{0xef, 0xbb, 0xbf} {
+			h = [3]byte{' ', ' ', ' '}
+		}
+		b.head = h[:n]
+		if err != nil && err != io.ErrUnexpectedEOF {
+			b.err = err
+		} else if err == io.ErrUnexpectedEOF {
+			b.err = io.EOF
+		}
+	}
+	if len(b.head) > 0 {
+		n := copy(p, b.head)
+		b.head = b.head[n:]
+		return n, nil
+	}
+	if b.err != nil {
+		return 0, b.err
+	}
+	return b.r.Read(p)
 }

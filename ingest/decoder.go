@@ -52,6 +52,10 @@ func NewDecoderOptions(format string, r io.Reader, hints json.RawMessage, st *io
 	if err != nil {
 		return nil, err
 	}
+	return newDecoder(s, r, st, chunkBytes, maxRow)
+}
+
+func newDecoder(s *spec, r io.Reader, st *ion.Symtab, chunkBytes, maxRow int) (*Decoder, error) {
 	rc, err := decompress(s.format.Compression, r)
 	if err != nil {
 		return nil, err
