@@ -124,7 +124,8 @@ func writeText(dst *ion.Buffer, t valueType, s []byte, bools *boolWords, scratch
 		return badValue(s, t)
 	}
 	scratch.Reset()
-	if err := ion.FromJSON(scratch, nil, n); err != nil {
+	var st ion.Symtab // a number interns nothing, but FromJSON wants a table
+	if err := ion.FromJSON(scratch, &st, n); err != nil {
 		return badValue(s, t)
 	}
 	v := scratch.Bytes()
