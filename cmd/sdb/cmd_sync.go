@@ -179,4 +179,3 @@ func (p *progressLine) clear() {
 		p.wide = 0
 	}
 }
-
