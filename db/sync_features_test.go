@@ -268,3 +268,34 @@ func TestTableSourceTamper(t *testing.T) {
 		t.Fatal("a summary of an unreadable blob")
 	}
 }
+
+// TestSyncSegments: one sync per input keeps O(log n) input segments, every input listed once.
+func TestSyncSegments(t *testing.T) {
+	root := newLocalRoot(t)
+	createTable(t, root, "d", "t", tutorialDef)
+	const n = 33
+	for i := 0; i < n; i++ {
+		putObject(t, root, fmt.Sprintf("sample_data/f%03d.ndjson", i), valueRows(1, i))
+		mustSync(t, root, "d", "t", SyncOptions{CompactMin: -1})
+	}
+	tb, err := OpenTable(context.Background(), root, testIndexKey, "d", "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	segs := tb.Index().Inputs
+	total := 0
+	for i, s := range segs {
+		total += s.Entries
+		if i > 0 && s.Entries*2 > segs[i-1].Entries {
+			t.Fatalf("segments %+v not of decreasing size", segs)
+		}
+	}
+	if len(segs) > 6 || total != n || len(tb.Inputs()) != n {
+		t.Fatalf("%d segments holding %d entries, %d inputs", len(segs), total, len(tb.Inputs()))
+	}
+	for i, in := range tb.Inputs() {
+		if in.Path != fmt.Sprintf("file://sample_data/f%03d.ndjson", i) || in.Err != nil {
+			t.Fatalf("input %d: %+v", i, in)
+		}
+	}
+}

@@ -110,8 +110,17 @@ type built struct {
 }
 
 type segWrite struct {
-	path string
-	data []byte
+	path    string
+	data    []byte
+	entries []InputInfo
+}
+
+// segmentEntries returns the entries of a segment: one this build wrote, or one in storage.
+func (s *syncer) segmentEntries(ctx context.Context, ref SegmentRef, pending map[string]segWrite) ([]InputInfo, error) {
+	if w, ok := pending[ref.Path]; ok {
+		return w.entries, nil
+	}
+	return readSegment(ctx, s.root, ref)
 }
 
 // build applies the delta to the base: new blobs (except those holding an input the base
@@ -270,11 +279,11 @@ func (s *syncer) build(ctx context.Context, b *base, d *delta) (*built, error) {
 		}
 		for n := len(x.Inputs); n >= 2 && x.Inputs[n-1].Entries*2 >= x.Inputs[n-2].Entries; n = len(x.Inputs) {
 			older, newer := x.Inputs[n-2], x.Inputs[n-1]
-			a, err := readSegment(ctx, s.root, older)
+			a, err := s.segmentEntries(ctx, older, pending)
 			if err != nil {
 				return nil, err
 			}
-			c, err := readSegment(ctx, s.root, newer)
+			c, err := s.segmentEntries(ctx, newer, pending)
 			if err != nil {
 				return nil, err
 			}
@@ -321,7 +330,7 @@ func (s *syncer) build(ctx context.Context, b *base, d *delta) (*built, error) {
 func (s *syncer) newSegment(entries []InputInfo, pending map[string]segWrite) SegmentRef {
 	data, ref := encodeSegment(s.dir, entries)
 	segmentCache.get(ref.SHA256, func() ([]InputInfo, error) { return entries, nil })
-	pending[ref.Path] = segWrite{path: ref.Path, data: data}
+	pending[ref.Path] = segWrite{path: ref.Path, data: data, entries: entries}
 	return ref
 }
 
