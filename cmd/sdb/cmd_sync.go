@@ -57,6 +57,11 @@ func runSync(ctx context.Context, e *env, database, pattern string, opt db.SyncO
 	}
 	failed := err != nil
 	for _, r := range results {
+		if e.verbose {
+			for _, in := range r.Accepted {
+				fmt.Fprintf(e.stderr, "ingested: %s (%s, %d rows)\n", in.Path, humanBytes(in.Size), in.Rows)
+			}
+		}
 		for _, in := range r.Rejected {
 			fmt.Fprintf(e.stderr, "rejected: %v\n", in.Err)
 		}
