@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/sneller-re/sneller/ion"
 	"github.com/sneller-re/sneller/pack"
 )
@@ -77,7 +79,7 @@ func benchInputs(data []byte, name string) []Input {
 }
 
 // BenchmarkConvert measures the whole path (cut, decode JSON, shred, compress, write) on 50k
-// generated rows (200k without -short).
+// generated rows (200k without -short), at the default level and at zstd's default.
 func BenchmarkConvert(b *testing.B) {
 	rows := 200_000
 	if testing.Short() {
@@ -87,23 +89,30 @@ func BenchmarkConvert(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	var out int64
-	m := startCPU()
-	for i := 0; i < b.N; i++ {
-		sink := &discardSink{}
-		res, err := Convert(context.Background(), benchInputs(data, "bench.json"), sink, Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if res.Inputs[0].Status != Accepted {
-			b.Fatal(res.Inputs[0].Err)
-		}
-		out = sink.n
+	for _, c := range []struct {
+		name  string
+		level zstd.EncoderLevel
+	}{{"level=better", 0}, {"level=default", zstd.SpeedDefault}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			var out int64
+			m := startCPU()
+			for i := 0; i < b.N; i++ {
+				sink := &discardSink{}
+				res, err := Convert(context.Background(), benchInputs(data, "bench.json"), sink, Options{Block: pack.BuilderOptions{Level: c.level}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if res.Inputs[0].Status != Accepted {
+					b.Fatal(res.Inputs[0].Err)
+				}
+				out = sink.n
+			}
+			m.report(b, int64(len(data)))
+			b.ReportMetric(float64(len(data))/float64(out), "ratio")
+		})
 	}
-	m.report(b, int64(len(data)))
-	b.ReportMetric(float64(len(data))/float64(out), "ratio")
 }
 
 // BenchmarkDecodeJSON measures the Decoder alone (cut and decode JSON to Ion rows).
@@ -155,6 +164,40 @@ func BenchmarkChunkJSON(b *testing.B) {
 				b.Fatal(err)
 			}
 			ch.release()
+		}
+	}
+	m.report(b, int64(len(data)))
+}
+
+// BenchmarkDecodeCSV measures the CSV path (cut, parse, convert typed fields) on generated
+// records.
+func BenchmarkDecodeCSV(b *testing.B) {
+	var text bytes.Buffer
+	for i := 0; i < 100_000; i++ {
+		fmt.Fprintf(&text, "%d,user-%d,%d.%02d,%v,%d,\"note, with \"\"quotes\"\" %d\"\n", i, i%977, i%1000, i%100, i%3 == 0, 1700000000+i, i)
+	}
+	data := text.Bytes()
+	hints := []byte(`{"fields": [{"name": "id", "type": "int"}, {"name": "user"}, {"name": "score", "type": "number"},
+		{"name": "ok", "type": "bool"}, {"name": "ts", "type": "datetime", "format": "unix_seconds"}, {"name": "note"}]}`)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	m := startCPU()
+	var buf ion.Buffer
+	for i := 0; i < b.N; i++ {
+		var st ion.Symtab
+		d, err := NewDecoder("csv", bytes.NewReader(data), hints, &st)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			buf.Reset()
+			if err := d.Next(&buf); err != nil {
+				if err != io.EOF {
+					b.Fatal(err)
+				}
+				break
+			}
 		}
 	}
 	m.report(b, int64(len(data)))

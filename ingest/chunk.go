@@ -106,6 +106,9 @@ type chunkReader struct {
 	line   int
 	col    int
 	offset int64
+	// noLines skips counting lines: the speculative line chunker never reports positions
+	// (a fault sends the input to the exact chunker).
+	noLines bool
 }
 
 func (c *chunkReader) init(r io.Reader, pool *bufPool, maxRow int) {
@@ -170,7 +173,11 @@ func (c *chunkReader) take(cut int, rows []int32, hasRows bool) *chunk {
 		c.seq++
 	}
 	// advance the position past buf[:cut]
-	c.line, c.col, c.offset = c.position(cut)
+	if c.noLines {
+		c.offset += int64(cut)
+	} else {
+		c.line, c.col, c.offset = c.position(cut)
+	}
 	rest := c.buf[cut:]
 	var nb []byte
 	if len(rest) > c.pool.size/2 {

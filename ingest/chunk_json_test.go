@@ -172,6 +172,9 @@ func TestJSONChunksMatchReference(t *testing.T) {
 				t.Fatalf("chunk size %d: %v\n%s", size, err, text)
 			}
 			checkSameRows(t, fmt.Sprintf("chunk size %d", size), got, want, text)
+			if lines, err := lineModeRows(t, []byte(text), size); err == nil {
+				checkSameRows(t, fmt.Sprintf("cut at newlines, chunk size %d", size), lines, want, text)
+			}
 		}
 		// the same rows as cloudtrail Records, with other keys around them
 		var sb strings.Builder
@@ -233,9 +236,83 @@ func FuzzJSONChunks(f *testing.F) {
 				t.Fatalf("row %d: %s, reference %s", i, got[i], want[i])
 			}
 		}
+		// the speculative cut at newlines is accepted only when it gives the reference's rows
+		lines, lerr := lineModeRows(t, text, 1+int(size)%512)
+		switch {
+		case werr != nil && lerr == nil:
+			t.Fatalf("the reference fails (%v) but the cut at newlines gives %d rows", werr, len(lines))
+		case lerr == nil && len(lines) != len(want):
+			t.Fatalf("cut at newlines: %d rows, reference %d", len(lines), len(want))
+		case lerr == nil:
+			for i := range lines {
+				if lines[i] != want[i] {
+					t.Fatalf("cut at newlines: row %d: %s, reference %s", i, lines[i], want[i])
+				}
+			}
+		}
 		// the cloudtrail scanner must not panic either
 		chunkedRows(t, "cloudtrail.json.gz", text, 1+int(size)%512, 1<<16)
 	})
+}
+
+// lineModeRows decodes text as the converter's speculative pass does: cut at newlines, each
+// chunk decoded on its own. Any fault means the converter would start again with the exact
+// chunker.
+func lineModeRows(t testing.TB, text []byte, chunkBytes int) ([]string, error) {
+	t.Helper()
+	ck := newLineChunker(bytes.NewReader(text), newBufPool(chunkBytes, 2), 1<<16)
+	var st ion.Symtab
+	var rows []string
+	var buf ion.Buffer
+	for {
+		ch, err := ck.next()
+		if err == io.EOF {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		j := newJSONRows(nil)
+		j.reset(ch, &st)
+		for {
+			buf.Reset()
+			err := j.next(&buf)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+			rows = append(rows, canonIon(t, buf.Bytes(), &st))
+		}
+		ch.release()
+	}
+}
+
+// TestLineModeNeedsExact lists texts whose cut at newlines (into chunks of 16 bytes) does not
+// give whole rows: the speculative pass must fail on them.
+func TestLineModeNeedsExact(t *testing.T) {
+	for _, text := range []string{
+		"[\n{\"a\": 1},\n{\"a\": 2}\n]\n",
+		"{\n  \"a\": 1,\n  \"b\": [1,\n 2]\n}\n",
+		"{\"a\": 1}\n\xef\xbb\xbf{\"a\": 2}\n",
+	} {
+		if rows, err := lineModeRows(t, []byte(text), 16); err == nil {
+			t.Errorf("%q: the cut at newlines was accepted (%d rows)", text, len(rows))
+		}
+		got, err := chunkedRows(t, "json", []byte(text), 16, 1<<16)
+		want, werr := referenceRows(t, []byte(text))
+		if (err == nil) != (werr == nil) || len(got) != len(want) {
+			t.Errorf("%q: exact: %d rows, %v; reference %d rows, %v", text, len(got), err, len(want), werr)
+		}
+	}
+	// plain ND-JSON is accepted whatever the chunk size
+	text := []byte(strings.Repeat("{\"a\": [1, {\"b\": \"}\"}]}\n\n", 50))
+	for _, size := range []int{1, 16, 100, 4096} {
+		if rows, err := lineModeRows(t, text, size); err != nil || len(rows) != 50 {
+			t.Errorf("chunk size %d: %d rows, %v", size, len(rows), err)
+		}
+	}
 }
 
 // TestJSONRowLimit checks that the row limit applies to one row, not to the input.

@@ -156,7 +156,9 @@ func TestConvertRejectsMalformedInput(t *testing.T) {
 	badLine := n * 3 / 4
 	lines[badLine-1] = []byte(`{"src": "bad", "oops": [1, 2}` + "\n")
 	bad = bytes.Join(lines, nil)
-	for _, format := range []string{"json", "json.gz"} {
+	for _, format := range []string{"json", "json.gz", "json/exact"} {
+		exact := strings.HasSuffix(format, "/exact")
+		format = strings.TrimSuffix(format, "/exact")
 		data := compressed(t, format, bad)
 		inputs := []Input{
 			bytesInput("good1.json", "json", eventRows(t, "good1", n/2), ""),
@@ -164,7 +166,7 @@ func TestConvertRejectsMalformedInput(t *testing.T) {
 			bytesInput("good2.json", "json", eventRows(t, "good2", n/3), ""),
 		}
 		res, sink, err := convert(t, inputs, Options{Workers: 4, ChunkBytes: 16 << 10, BlobBytes: 64 << 10,
-			Block: pack.BuilderOptions{MaxRows: 300}})
+			Block: pack.BuilderOptions{MaxRows: 300}, exactJSON: exact})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,6 +192,9 @@ func TestConvertRejectsMalformedInput(t *testing.T) {
 		if len(res.Blobs) < 2 {
 			t.Fatalf("%s: %d blobs; the test wants the input spread over several", format, len(res.Blobs))
 		}
+		if want := map[bool]int{false: 1, true: 0}[exact]; res.retried != want {
+			t.Fatalf("%s: %d inputs converted again, want %d", format, res.retried, want)
+		}
 	}
 }
 
@@ -201,26 +206,54 @@ func TestConvertSplitMatchesOneWorker(t *testing.T) {
 		n = 5000
 	}
 	data := eventRows(t, "x", n)
-	// a top-level array and pretty-printed rows in the middle as well
-	data = append(data, []byte("[\n"+`{"src": "arr", "a": {"b": [1, "}"]}},`+"\n"+`{"src": "arr",`+"\n  \"c\": 2}\n]\n")...)
+	// a top-level array of pretty-printed rows in the middle as well, longer than a chunk
+	data = append(data, []byte("[\n")...)
+	for i := 0; i < 200; i++ {
+		data = append(data, []byte(`{"src": "arr", "a": {"b": [1, "}"]}},`+"\n"+`{"src": "arr",`+"\n  \"c\": 2},\n")...)
+	}
+	data = append(data, []byte(`{"src": "arr"}`+"\n]\n")...)
 	data = append(data, eventRows(t, "y", n/4)...)
-	one, sink1, err := convert(t, []Input{bytesInput("big.json", "", data, "")}, Options{Workers: 1, ChunkBytes: 1 << 30})
+	one, sink1, err := convert(t, []Input{bytesInput("big.json", "", data, "")}, Options{Workers: 1, ChunkBytes: 1 << 30, exactJSON: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	many, sinkN, err := convert(t, []Input{bytesInput("big.json", "", data, "")}, Options{Workers: 4, Readers: 1, ChunkBytes: 8 << 10})
-	if err != nil {
-		t.Fatal(err)
+	if one.Inputs[0].Status != Accepted {
+		t.Fatal(one.Inputs[0].Err)
 	}
-	if one.Inputs[0].Status != Accepted || many.Inputs[0].Status != Accepted {
-		t.Fatalf("%v / %v", one.Inputs[0].Err, many.Inputs[0].Err)
+	a := allBlobRows(t, sink1)
+	if len(a) != n+n/4+401 {
+		t.Fatalf("%d rows, want %d", len(a), n+n/4+401)
 	}
-	a, b := allBlobRows(t, sink1), allBlobRows(t, sinkN)
-	if len(a) != n+n/4+2 {
-		t.Fatalf("%d rows, want %d", len(a), n+n/4+2)
-	}
-	if msg, ok := sameMultiset(b, a); !ok {
-		t.Fatal(msg)
+	ndjson := append(eventRows(t, "x", n), eventRows(t, "y", n/4)...)
+	for _, c := range []struct {
+		name    string
+		data    []byte
+		exact   bool
+		retried int
+	}{
+		{"exact", data, true, 0},
+		{"lines then exact", data, false, 1},
+		{"lines", ndjson, false, 0},
+	} {
+		many, sinkN, err := convert(t, []Input{bytesInput("big.json", "", c.data, "")}, Options{Workers: 4, Readers: 1, ChunkBytes: 8 << 10, exactJSON: c.exact})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if many.Inputs[0].Status != Accepted || many.retried != c.retried {
+			t.Fatalf("%s: %v, %d inputs converted again", c.name, many.Inputs[0].Err, many.retried)
+		}
+		want := a
+		if c.name == "lines" {
+			want = nil
+			for _, r := range a {
+				if !strings.Contains(r, "'arr'") {
+					want = append(want, r)
+				}
+			}
+		}
+		if msg, ok := sameMultiset(allBlobRows(t, sinkN), want); !ok {
+			t.Fatalf("%s: %s", c.name, msg)
+		}
 	}
 }
 
@@ -388,7 +421,7 @@ func TestConvertProgress(t *testing.T) {
 
 func TestDirSink(t *testing.T) {
 	dir := t.TempDir()
-	inputs := []Input{bytesInput("a.json", "", eventRows(t, "a", 3000), "")}
+	inputs := []Input{bytesInput("a.json", "", eventRows(t, "a", 10000), "")}
 	res, err := Convert(context.Background(), inputs, &DirSink{Dir: dir}, Options{Workers: 2, BlobBytes: 64 << 10,
 		ChunkBytes: 64 << 10, Block: pack.BuilderOptions{MaxRows: 500}})
 	if err != nil {
@@ -416,7 +449,7 @@ func TestDirSink(t *testing.T) {
 		}
 		f.Close()
 	}
-	if rows != 3000 {
+	if rows != 10000 {
 		t.Fatalf("%d rows in the files", rows)
 	}
 	// an aborted blob leaves nothing behind
@@ -428,5 +461,25 @@ func TestDirSink(t *testing.T) {
 	w.Abort()
 	if entries, _ := os.ReadDir(dir); len(entries) != len(res.Blobs) {
 		t.Fatalf("%d files after an abort", len(entries))
+	}
+}
+
+// TestConvertHintErrorLine checks that a fault found by the hints in a large JSON input names
+// its exact line and field, whatever the cutting.
+func TestConvertHintErrorLine(t *testing.T) {
+	data := eventRows(t, "h", 3000)
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	lines[2499] = []byte(`{"src": "h", "status": "teapot"}` + "\n")
+	data = bytes.Join(lines, nil)
+	for _, exact := range []bool{false, true} {
+		res, _, err := convert(t, []Input{bytesInput("h.json", "", data, `{"status": "int"}`)}, Options{Workers: 3, ChunkBytes: 8 << 10, exactJSON: exact})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var re *RowError
+		r := res.Inputs[0]
+		if r.Status != Rejected || !errors.As(r.Err, &re) || re.Line != 2500 || re.Column != 1 || re.Field != "status" || !errors.Is(r.Err, ErrBadValue) {
+			t.Fatalf("exact %v: %s, %v", exact, r.Status, r.Err)
+		}
 	}
 }

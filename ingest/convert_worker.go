@@ -11,8 +11,8 @@ import (
 
 // worker decodes chunks into rows and packs them into blocks. Its builder only ever holds
 // rows of one input; it keeps an unfinished block across chunks of the same input (so that a
-// large input makes full blocks) and finishes it when it turns to another input or runs out of
-// work.
+// large input makes full blocks) and finishes it when it turns to another input, when the
+// collector says the input has no chunks left, or when the work ends.
 type worker struct {
 	c    *converter
 	b    *pack.BlockBuilder
@@ -25,19 +25,20 @@ type worker struct {
 
 func (c *converter) work(ctx context.Context) {
 	w := &worker{c: c, b: pack.NewBlockBuilder(c.opt.Block), decs: map[*spec]rowDecoder{}}
+	var pokes int64
 	for {
-		var t task
-		var ok bool
-		select {
-		case t, ok = <-c.tasks:
-		default:
-			// nothing to do right now: do not sit on an unfinished block
-			w.flush()
-			t, ok = <-c.tasks
-		}
+		t, poked, ok := c.queue.get(w.cur, &pokes)
 		if !ok {
 			w.flush()
 			return
+		}
+		if poked {
+			// the collector waits for the rows of a drained input: finish the block if they
+			// are the ones held here
+			if w.cur != nil && w.cur.drained.Load() {
+				w.flush()
+			}
+			continue
 		}
 		if t.st != w.cur {
 			w.flush()

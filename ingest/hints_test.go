@@ -182,3 +182,25 @@ func FuzzCSVHints(f *testing.F) {
 		}
 	})
 }
+
+// FuzzJSONHints checks that JSON hints parsing never panics, and that valid hints apply to
+// rows without panicking.
+func FuzzJSONHints(f *testing.F) {
+	f.Add([]byte(`{"a.b": "int", "x[*]": "ignore", "y.?.z": "string", "q[?].r": ["default"], "*": "no_index"}`))
+	f.Add([]byte(`[{"path": "t", "hints": ["unix_seconds", "no_index"]}, {"path": "l[?]", "hints": "bool"}]`))
+	f.Add([]byte(`{"a.*": "string", "a.b": "datetime"}`))
+	rows := []byte(`{"a": {"b": "2024-01-01", "c": [1, "2", {"d": true}]}, "t": 1700000000, "l": [0, 1, "true"], "x": [[1]], "y": {"k": {"z": 5}}}` + "\n")
+	f.Fuzz(func(t *testing.T, hints []byte) {
+		if err := ValidateHints("json", hints); err != nil {
+			if !errors.Is(err, ErrBadHints) {
+				t.Fatalf("error %v does not wrap ErrBadHints", err)
+			}
+			return
+		}
+		_, err := decodeRows(t, "json", rows, string(hints), DecoderOptions{})
+		var re *RowError
+		if err != nil && (!errors.As(err, &re) || !errors.Is(err, ErrBadValue)) {
+			t.Fatalf("hints %s: error %v", hints, err)
+		}
+	})
+}

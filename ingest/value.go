@@ -117,8 +117,11 @@ func writeText(dst *ion.Buffer, t valueType, s []byte, bools *boolWords, scratch
 	}
 	// the numeric types
 	n := trimSpace(s)
-	if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
-		return writeInt(dst, t, i, s)
+	if i, f, isInt, ok := simpleNumber(n); ok {
+		if isInt {
+			return writeInt(dst, t, i, s)
+		}
+		return writeFloat(dst, t, f, s)
 	}
 	if !isJSONNumber(n) {
 		return badValue(s, t)
@@ -144,6 +147,62 @@ func writeText(dst *ion.Buffer, t valueType, s []byte, bools *boolWords, scratch
 		return writeFloat(dst, t, f, s)
 	}
 	return badValue(s, t)
+}
+
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
+// simpleNumber converts the common numbers without allocating: JSON syntax without exponent,
+// at most 15 digits. It gives the result ion's JSON loader gives (an int when the value is
+// integral, else the correctly rounded float; -0.0 is a float), and ok false for anything else.
+func simpleNumber(s []byte) (i int64, f float64, isInt, ok bool) {
+	neg := len(s) > 0 && s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	if len(s) == 0 || s[0] < '0' || s[0] > '9' || (s[0] == '0' && len(s) > 1 && s[1] != '.') {
+		return 0, 0, false, false
+	}
+	var m uint64
+	digits, frac := 0, -1
+	for k, c := range s {
+		switch {
+		case c >= '0' && c <= '9':
+			m = m*10 + uint64(c-'0')
+			digits++
+			if frac >= 0 {
+				frac++
+			}
+		case c == '.' && frac < 0 && k > 0 && k < len(s)-1:
+			frac = 0
+		default:
+			return 0, 0, false, false
+		}
+	}
+	if digits > 15 {
+		return 0, 0, false, false
+	}
+	if frac < 0 {
+		frac = 0
+	}
+	unit := uint64(1)
+	for k := 0; k < frac; k++ {
+		unit *= 10
+	}
+	switch {
+	case m == 0 && neg && frac > 0:
+		return 0, math.Copysign(0, -1), false, true
+	case m%unit == 0:
+		i = int64(m / unit)
+		if neg {
+			i = -i
+		}
+		return i, 0, true, true
+	}
+	f = float64(m) / pow10[frac]
+	if neg {
+		f = -f
+	}
+	return 0, f, false, true
 }
 
 // isJSONNumber reports whether s has the shape of a JSON number (the loader checks the rest).

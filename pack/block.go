@@ -65,10 +65,16 @@ func (b *BlockBuilder) Rows() int { return b.rows }
 // Full reports whether the block reached its row or size limit.
 func (b *BlockBuilder) Full() bool { return b.rows >= b.maxRows || b.raw >= b.maxBytes }
 
-// Reset empties the builder (its symbol table too).
+// Reset empties the builder (its symbol table too). The columns of the next block reuse the
+// memory of this block's columns of the same path.
 func (b *BlockBuilder) Reset() {
 	b.st.Reset()
+	old := b.root
+	if old != nil {
+		old.walk(func(c *column) { c.spare = nil }) // keep one block's worth, not a chain
+	}
 	b.root = newColumn(nil, 0)
+	b.root.spare = old
 	b.rows = 0
 	b.raw = 0
 }

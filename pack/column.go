@@ -54,6 +54,9 @@ type column struct {
 	stats                            colStats
 	rawBytes                         int
 	lastRow                          int // 1 + the last row that got a value (to drop duplicate fields)
+	// spare is the column of the same path in the previous block: a new child takes over the
+	// memory of spare's child of the same name instead of growing its slices from nothing.
+	spare *column
 }
 
 // colStats are the statistics of one column of a block.
@@ -201,16 +204,39 @@ func (c *column) child(name string) *column {
 	if len(c.children) >= maxFields {
 		return nil
 	}
-	path := make([]string, len(c.path)+1)
-	copy(path, c.path)
-	path[len(c.path)] = name
-	k := newColumn(path, c.depth+1)
+	var k *column
+	var old *column
+	if c.spare != nil {
+		old = c.spare.byName[name]
+	}
+	if old != nil {
+		k = old.recycled()
+	} else {
+		path := make([]string, len(c.path)+1)
+		copy(path, c.path)
+		path[len(c.path)] = name
+		k = newColumn(path, c.depth+1)
+	}
 	if c.byName == nil {
 		c.byName = map[string]*column{}
 	}
 	c.byName[name] = k
 	c.children = append(c.children, k)
 	return k
+}
+
+// recycled returns an empty column of c's path that reuses c's memory; c must not be used
+// afterwards.
+func (c *column) recycled() *column {
+	return &column{
+		path: c.path, depth: c.depth, spare: c,
+		null: c.null[:0], boolm: c.boolm[:0], boolv: c.boolv[:0], intm: c.intm[:0], floatm: c.floatm[:0],
+		timem: c.timem[:0], strm: c.strm[:0], ionm: c.ionm[:0], structm: c.structm[:0],
+		ints: c.ints[:0], times: c.times[:0], floats: c.floats[:0],
+		strRows: c.strRows[:0], strEnd: c.strEnd[:0], strData: c.strData[:0],
+		ionRows: c.ionRows[:0], ionEnd: c.ionEnd[:0], ionData: c.ionData[:0],
+		stats: colStats{strMin: c.stats.strMin[:0], strMax: c.stats.strMax[:0]},
+	}
 }
 
 // walk calls fn for c and every descendant column, parents first.
