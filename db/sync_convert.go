@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -74,10 +75,15 @@ func (s *syncer) convert(ctx context.Context, p *syncPlan) (*delta, error) {
 		}()
 	}
 	wg.Wait()
+	// the cause, rather than the cancellation it caused in the other partitions
+	var first error
 	for _, err := range errs {
-		if err != nil {
-			return nil, fmt.Errorf("sync %s.%s: converting: %w", s.database, s.table, err)
+		if err != nil && (first == nil || errors.Is(first, context.Canceled) && !errors.Is(err, context.Canceled)) {
+			first = err
 		}
+	}
+	if first != nil {
+		return nil, fmt.Errorf("sync %s.%s: converting: %w", s.database, s.table, first)
 	}
 	// a deterministic order whatever the scheduling
 	sort.Slice(d.blobs, func(i, j int) bool { return d.blobs[i].info.Path < d.blobs[j].info.Path })
