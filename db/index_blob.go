@@ -46,6 +46,11 @@ type BlobInfo struct {
 	// Columns summarise the blob's columns (at most MaxSummaryColumns of them): value ranges
 	// over all of its blocks.
 	Columns []ColumnSummary
+	// BlockRows are the row counts of the blocks, and TimeIndex the per-block ranges of the
+	// blob's top-level timestamp columns: with the partition values, they let a reader skip
+	// blocks and whole blobs without reading the trailer.
+	BlockRows []int64
+	TimeIndex []TimeIndex
 }
 
 // ColumnSummary is the summary of one column over a whole blob: the per-type counts and
@@ -229,6 +234,7 @@ func (b *BlobInfo) encode(w *ionWriter) {
 		}
 		w.body.EndList()
 	}
+	encodeBlockIndex(w, b)
 	w.body.EndStruct()
 }
 
@@ -335,6 +341,10 @@ func decodeBlobInfo(v []byte, st *ion.Symtab) (BlobInfo, error) {
 				b.Columns = append(b.Columns, c)
 				return err
 			})
+		case "block_rows":
+			b.BlockRows, err = decodeBlockRows(f)
+		case "time_index":
+			b.TimeIndex, err = decodeTimeIndex(f, st)
 		}
 		return err
 	})
@@ -355,6 +365,9 @@ func decodeBlobInfo(v []byte, st *ion.Symtab) (BlobInfo, error) {
 	}
 	if strings.Join(texts, "/") != b.Partition {
 		return b, fmt.Errorf("%w: blob %s: partition %q does not match its values %q", errStructure, b.Path, b.Partition, texts)
+	}
+	if err := b.checkBlockIndex(); err != nil {
+		return b, err
 	}
 	return b, nil
 }

@@ -36,6 +36,9 @@ func sampleIndex() *Index {
 					Strs: 3, StrMin: []byte("a"), StrMax: []byte("zz"), Ions: 1, Structs: 2}},
 				{Path: []string{"s"}, Stats: pack.ColumnStats{Strs: 1, StrMin: []byte("x"), StrMaxUnbounded: true}},
 			},
+			BlockRows: []int64{400, 500, 100},
+			TimeIndex: []TimeIndex{{Path: []string{"ts"}, Blocks: []BlockTimes{
+				{Known: true, Present: 400, Nulls: 2, Min: -5, Max: 7}, {}, {Known: true, Present: 3, Nulls: 3}}}},
 		}, {
 			Path: "db/logs/events/packed-DEF.pack", ETag: `"def"`, Size: 100, Rows: 0, Blocks: 0, Created: at,
 			TrailerOffset: 10, TrailerSize: 80, TrailerHash: [32]byte{7},

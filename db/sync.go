@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sneller-re/sneller/ingest"
+	"github.com/sneller-re/sneller/pack"
 )
 
 // ErrConflict means another writer published the table's index while a sync was preparing
@@ -30,6 +31,9 @@ type SyncOptions struct {
 	Workers int
 	// BlobBytes is the target size of a packed blob (default ingest.DefaultBlobBytes).
 	BlobBytes int64
+	// Block bounds the blocks of new blobs and sets their compression (zero: the
+	// converter's defaults).
+	Block pack.BuilderOptions
 	// CompactBelow is the size under which a blob counts as small (default DefaultCompactBelow),
 	// and CompactMin how many small blobs a partition needs before they are merged into one
 	// (default DefaultCompactMin; negative disables compaction).

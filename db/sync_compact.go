@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sneller-re/sneller/ingest"
 	"github.com/sneller-re/sneller/pack"
 )
 
@@ -89,7 +90,11 @@ func (s *syncer) compact(ctx context.Context, b *base, d *delta) error {
 
 // copyRows writes the rows of blobs into w, in order, re-shredded into full blocks.
 func (s *syncer) copyRows(ctx context.Context, blobs []*BlobInfo, w *pack.Writer) error {
-	bb := pack.NewBlockBuilder(pack.BuilderOptions{})
+	bo := s.opt.Block
+	if bo.Level == 0 {
+		bo.Level = ingest.DefaultLevel
+	}
+	bb := pack.NewBlockBuilder(bo)
 	flush := func() error {
 		if bb.Rows() == 0 {
 			return nil

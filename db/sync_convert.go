@@ -150,7 +150,7 @@ func (cv *converting) group(ctx context.Context, g *partGroup, workers int) erro
 				return c.fs.ReadRange(ctx, c.key, c.etag, 0, -1)
 			}}
 	}
-	opt := ingest.Options{Workers: workers, BlobBytes: s.opt.BlobBytes}
+	opt := ingest.Options{Workers: workers, BlobBytes: s.opt.BlobBytes, Block: s.opt.Block}
 	if s.opt.Progress != nil {
 		opt.Progress = func(pr ingest.Progress) {
 			cv.mu.Lock()

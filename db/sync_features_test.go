@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -264,8 +265,8 @@ func TestTableSourceTamper(t *testing.T) {
 	if _, _, _, err := fresh.Source(nil).Open(ctx, 0, nil); !errors.Is(err, ErrETagChanged) {
 		t.Fatalf("replaced blob: %v", err)
 	}
-	if sum := fresh.Source(nil).Summary(0); sum != nil {
-		t.Fatal("a summary of an unreadable blob")
+	if _, ok := fresh.Source(nil).Summary(0).Range([]string{"value"}); ok {
+		t.Fatal("a range from an unreadable blob")
 	}
 }
 
@@ -298,4 +299,99 @@ func TestSyncSegments(t *testing.T) {
 			t.Fatalf("input %d: %+v", i, in)
 		}
 	}
+}
+
+// TestSummaryFromIndex: the ranges the index gives for partition fields and time-indexed
+// columns are the trailers' ranges, and a query filtering on them reads only the trailers of
+// the blobs it does not skip.
+func TestSummaryFromIndex(t *testing.T) {
+	ctx := context.Background()
+	root := newLocalRoot(t)
+	createTable(t, root, "d", "t", `{"input": [{"pattern": "file://src/{region}/*.json"}],
+		"partitions": [{"field": "region"}, {"field": "n", "type": "int", "value": "1"}]}`)
+	for day := 1; day <= 9; day++ {
+		var sb strings.Builder
+		for h := 0; h < 24; h++ {
+			ts := fmt.Sprintf("2024-03-%02dT%02d:00:00Z", day, h)
+			switch {
+			case h == 3:
+				fmt.Fprintf(&sb, `{"ts": null, "mixed": %q}`+"\n", ts)
+			case h == 4:
+				fmt.Fprintf(&sb, `{"ts": %q, "mixed": "not a time"}`+"\n", ts)
+			case h == 5 && day == 2:
+				fmt.Fprintf(&sb, `{"other": 1, "mixed": 5}`+"\n")
+			default:
+				fmt.Fprintf(&sb, `{"ts": %q, "mixed": %q, "v": %d}`+"\n", ts, ts, h)
+			}
+		}
+		putObject(t, root, fmt.Sprintf("src/r%d/day%d.json", day%3, day), sb.String())
+		// one blob per sync, blocks of 5 rows
+		mustSync(t, root, "d", "t", SyncOptions{CompactMin: -1, Block: pack.BuilderOptions{MaxRows: 5}})
+	}
+	tb, err := OpenTable(ctx, root, testIndexKey, "d", "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// exactness against the trailers
+	src := tb.Source(nil)
+	unknownMixed := 0
+	if src.Blocks() < 30 {
+		t.Fatalf("%d blocks: the test wants several blocks per blob", src.Blocks())
+	}
+	for i := 0; i < src.Blocks(); i++ {
+		sum := src.Summary(i).(*tableSummary)
+		for _, p := range [][]string{{"ts"}, {"region"}, {"n"}, {"mixed"}} {
+			fromIndex, ok := sum.b.info.blockRange(sum.j, p)
+			if !ok {
+				if p[0] != "mixed" {
+					t.Fatalf("block %d: the index has no range for %v", i, p)
+				}
+				unknownMixed++
+				continue
+			}
+			fromTrailer, ok := sum.trailer().Range(p)
+			if !ok || fmt.Sprint(fromIndex) != fmt.Sprint(fromTrailer) {
+				t.Fatalf("block %d %v: index %+v, trailer %+v", i, p, fromIndex, fromTrailer)
+			}
+		}
+	}
+	if unknownMixed != 10 { // the blocks holding a string or an int among the timestamps
+		t.Fatalf("%d blocks without an index range for the mixed column, want 10", unknownMixed)
+	}
+	// a time filter reads the trailers of the blobs it keeps only
+	var fetched sync.Map
+	countFetch := func(path, etag string, size int64) pack.Fetcher {
+		return &countingFetcher{f: &fsFetcher{fs: root, path: path, etag: etag, size: size}, seen: &fetched, path: path}
+	}
+	trailerCache = newHashCache(256<<20, trailerCache.weight)
+	q := NewQueryEnv(ctx, root, testIndexKey, "d")
+	q.Fetch = countFetch
+	st, _ := sql.Parse("SELECT COUNT(*) AS n FROM t WHERE ts >= `2024-03-08T00:00:00Z` AND region = 'r2'")
+	pq, err := plan.Prepare(ctx, st, q, plan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out rowsOut
+	if err := pq.Run(ctx, &out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.rows) != 1 || !strings.Contains(out.rows[0], "23") { // day 8 is in r2, one row of it has a null ts
+		t.Fatalf("rows %v", out.rows)
+	}
+	n := 0
+	fetched.Range(func(k, v any) bool { n++; return true })
+	if n != 1 {
+		t.Fatalf("%d blobs read, want 1 (of %d)", n, len(tb.Blobs()))
+	}
+}
+
+type countingFetcher struct {
+	f    pack.Fetcher
+	seen *sync.Map
+	path string
+}
+
+func (c *countingFetcher) Fetch(ctx context.Context, off, n int64) ([]byte, error) {
+	c.seen.Store(c.path, true)
+	return c.f.Fetch(ctx, off, n)
 }

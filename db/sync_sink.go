@@ -107,11 +107,12 @@ func (w *fsBlobWriter) Abort() error {
 
 // blobInfo describes a committed blob for the index.
 func (s *blobSink) blobInfo(path, etag string, info *pack.Info) *BlobInfo {
+	rows, times := blockIndex(info.Trailer)
 	return &BlobInfo{
 		Path: path, ETag: etag, Size: info.Size, Rows: info.Rows, Blocks: len(info.Trailer.Blocks),
 		Created: s.now(), TrailerOffset: info.TrailerOffset, TrailerSize: info.TrailerSize,
 		TrailerHash: info.TrailerHash, Partition: s.partition, Values: s.values,
-		Columns: Summarize(info.Trailer, s.keep),
+		Columns: Summarize(info.Trailer, s.keep), BlockRows: rows, TimeIndex: times,
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	sha256 "github.com/minio/sha256-simd"
@@ -128,12 +129,13 @@ type tableSource struct {
 
 // blobSource is one blob of a table source, its trailer loaded on first use.
 type blobSource struct {
-	info *BlobInfo
-	name string
-	f    pack.Fetcher
-	once sync.Once
-	blob *pack.Blob
-	err  error
+	info   *BlobInfo
+	name   string
+	f      pack.Fetcher
+	once   sync.Once
+	loaded atomic.Bool // once has run
+	blob   *pack.Blob
+	err    error
 }
 
 // trailerFetchers bounds the trailers read at once when a source is first used.
@@ -150,9 +152,10 @@ func (s *tableSource) locate(i int) (*blobSource, int, error) {
 	return s.blobs[k], i - s.starts[k], nil
 }
 
-// load reads every blob's trailer, a few at a time, the first time any is needed: a query
-// needs most of them (for block summaries), and reading them together hides the latency of
-// object storage.
+// load reads every blob's trailer, a few at a time, the first time a summary needs one that
+// the index cannot replace: a predicate on such a column needs most of them, and reading them
+// together hides the latency of object storage. Predicates on time-indexed columns and
+// partition fields are answered from the index, so the blobs they skip are never read.
 func (s *tableSource) load(ctx context.Context) {
 	s.prefetch.Do(func() {
 		ctx := context.WithoutCancel(ctx)
@@ -176,35 +179,77 @@ func (b *blobSource) load(ctx context.Context) (*pack.Blob, error) {
 		t, err := loadTrailer(ctx, b.f, b.info)
 		if err != nil {
 			b.err = fmt.Errorf("%s: %w", b.name, err)
-			return
+		} else {
+			b.blob = pack.NewBlob(b.name, t, b.f)
 		}
-		b.blob = pack.NewBlob(b.name, t, b.f)
+		b.loaded.Store(true)
 	})
 	return b.blob, b.err
 }
 
-// Summary returns the statistics of block i from its blob's trailer (nil when the trailer
-// cannot be read; Open then reports the error).
+// Summary returns the statistics of block i: from the index for the partition fields and the
+// time-indexed columns, from the blob's trailer (read on first need) for the others.
 func (s *tableSource) Summary(i int) vm.Summary {
 	b, j, err := s.locate(i)
 	if err != nil {
 		return nil
 	}
-	s.load(context.Background())
-	blob, err := b.load(context.Background())
+	return &tableSummary{s: s, b: b, j: j}
+}
+
+// tableSummary is the summary of one block of a table source.
+type tableSummary struct {
+	s *tableSource
+	b *blobSource
+	j int
+}
+
+// trailer returns the summary of the block from its blob's trailer, reading the trailers if
+// needed (nil when the trailer cannot be read: Open reports the error).
+func (t *tableSummary) trailer() vm.Summary {
+	if !t.b.loaded.Load() {
+		t.s.load(context.Background())
+	}
+	blob, err := t.b.load(context.Background())
 	if err != nil {
 		return nil
 	}
-	return blob.Summary(j)
+	return blob.Summary(t.j)
 }
 
-// Open reads block i.
+func (t *tableSummary) Rows() int {
+	if !t.b.loaded.Load() && t.j < len(t.b.info.BlockRows) {
+		return int(t.b.info.BlockRows[t.j])
+	}
+	if sum := t.trailer(); sum != nil {
+		return sum.Rows()
+	}
+	return 0
+}
+
+func (t *tableSummary) Range(path []string) (vm.Range, bool) {
+	if r, ok := t.b.info.blockRange(t.j, path); ok {
+		return r, true
+	}
+	if sum := t.trailer(); sum != nil {
+		return sum.Range(path)
+	}
+	return vm.Range{}, false
+}
+
+func (t *tableSummary) Bytes(need *vm.PathSet) int64 {
+	if sum := t.trailer(); sum != nil {
+		return sum.Bytes(need)
+	}
+	return 0
+}
+
+// Open reads block i (reading its blob's trailer first if needed).
 func (s *tableSource) Open(ctx context.Context, i int, need *vm.PathSet) (vm.FieldSet, int, func(), error) {
 	b, j, err := s.locate(i)
 	if err != nil {
 		return nil, 0, nil, err
 	}
-	s.load(ctx)
 	blob, err := b.load(ctx)
 	if err != nil {
 		return nil, 0, nil, err
