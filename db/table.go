@@ -114,7 +114,7 @@ func (t *Table) Source(fetch func(path, etag string, size int64) pack.Fetcher) v
 		} else {
 			f = &fsFetcher{fs: t.fs, path: b.Path, etag: b.ETag, size: b.Size}
 		}
-		s.blobs = append(s.blobs, &blobSource{info: b, name: t.fs.URL() + "/" + b.Path, f: f})
+		s.blobs = append(s.blobs, &blobSource{k: i, info: b, name: t.fs.URL() + "/" + b.Path, f: f})
 		s.starts = append(s.starts, s.starts[len(s.starts)-1]+b.Blocks)
 	}
 	return s
@@ -122,23 +122,24 @@ func (t *Table) Source(fetch func(path, etag string, size int64) pack.Fetcher) v
 
 // tableSource concatenates the blocks of a table's blobs.
 type tableSource struct {
-	blobs    []*blobSource
-	starts   []int // starts[k] is the first block of blob k; the last entry is the total
-	prefetch sync.Once
+	blobs  []*blobSource
+	starts []int // starts[k] is the first block of blob k; the last entry is the total
 }
 
 // blobSource is one blob of a table source, its trailer loaded on first use.
 type blobSource struct {
-	info   *BlobInfo
-	name   string
-	f      pack.Fetcher
-	once   sync.Once
-	loaded atomic.Bool // once has run
-	blob   *pack.Blob
-	err    error
+	k           int // position in the source
+	prefetching atomic.Bool
+	info        *BlobInfo
+	name        string
+	f           pack.Fetcher
+	once        sync.Once
+	loaded      atomic.Bool // once has run
+	blob        *pack.Blob
+	err         error
 }
 
-// trailerFetchers bounds the trailers read at once when a source is first used.
+// trailerFetchers is how many blobs ahead a summary that needs a trailer reads them.
 const trailerFetchers = 8
 
 func (s *tableSource) Blocks() int { return s.starts[len(s.starts)-1] }
@@ -152,26 +153,19 @@ func (s *tableSource) locate(i int) (*blobSource, int, error) {
 	return s.blobs[k], i - s.starts[k], nil
 }
 
-// load reads every blob's trailer, a few at a time, the first time a summary needs one that
-// the index cannot replace: a predicate on such a column needs most of them, and reading them
-// together hides the latency of object storage. Predicates on time-indexed columns and
-// partition fields are answered from the index, so the blobs they skip are never read.
-func (s *tableSource) load(ctx context.Context) {
-	s.prefetch.Do(func() {
-		ctx := context.WithoutCancel(ctx)
-		sem := make(chan struct{}, trailerFetchers)
-		var wg sync.WaitGroup
-		for _, b := range s.blobs {
-			wg.Add(1)
-			sem <- struct{}{}
-			go func() {
-				defer wg.Done()
-				defer func() { <-sem }()
-				b.load(ctx)
-			}()
+// prefetch starts reading, in the background, the trailers of the few blobs after blob k that
+// nobody asked for yet: the planner walks the blocks in order, so they are likely next, and
+// reading them ahead hides the latency of object storage. Blobs whose blocks the index lets
+// the planner skip are never asked for, so their trailers are read only when they fall in
+// such a window.
+func (s *tableSource) prefetch(k int) {
+	for i := k + 1; i < len(s.blobs) && i <= k+trailerFetchers; i++ {
+		b := s.blobs[i]
+		if b.loaded.Load() || !b.prefetching.CompareAndSwap(false, true) {
+			continue
 		}
-		wg.Wait()
-	})
+		go b.load(context.Background())
+	}
 }
 
 func (b *blobSource) load(ctx context.Context) (*pack.Blob, error) {
@@ -204,11 +198,11 @@ type tableSummary struct {
 	j int
 }
 
-// trailer returns the summary of the block from its blob's trailer, reading the trailers if
-// needed (nil when the trailer cannot be read: Open reports the error).
+// trailer returns the summary of the block from its blob's trailer, reading it if needed (nil
+// when the trailer cannot be read: Open reports the error).
 func (t *tableSummary) trailer() vm.Summary {
 	if !t.b.loaded.Load() {
-		t.s.load(context.Background())
+		t.s.prefetch(t.b.k)
 	}
 	blob, err := t.b.load(context.Background())
 	if err != nil {
