@@ -383,6 +383,18 @@ func TestSummaryFromIndex(t *testing.T) {
 	if n != 1 {
 		t.Fatalf("%d blobs read, want 1 (of %d)", n, len(tb.Blobs()))
 	}
+	// a predicate on a column the index does not cover reads the trailers and skips by them
+	st, _ = sql.Parse("SELECT COUNT(*) AS n FROM t WHERE v = 7")
+	if pq, err = plan.Prepare(ctx, st, q, plan.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out.rows = nil
+	if err := pq.Run(ctx, &out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.rows) != 1 || !strings.Contains(out.rows[0], "9") || pq.Stats().BlocksSkipped.Load() != int64(src.Blocks()-9) {
+		t.Fatalf("rows %v, %d of %d blocks skipped", out.rows, pq.Stats().BlocksSkipped.Load(), src.Blocks())
+	}
 }
 
 type countingFetcher struct {
