@@ -94,6 +94,7 @@ func (s *syncer) settle(nb *built) {
 		}
 		return out
 	}
+	s.res.Compacted, s.res.Expired = nb.compacted, nb.expired
 	s.res.Accepted = keep(s.res.Accepted)
 	s.res.Rejected = keep(s.res.Rejected)
 	s.res.BlobsWritten -= nb.droppedBlobs
@@ -107,6 +108,8 @@ type built struct {
 	conflicted   map[string]bool // inputs the base recorded since the sync read it
 	lost         map[string]bool // inputs not recorded because their blob was discarded
 	droppedBlobs int
+	compacted    int // blobs merged
+	expired      int // blobs dropped by retention
 }
 
 type segWrite struct {
@@ -244,7 +247,7 @@ func (s *syncer) build(ctx context.Context, b *base, d *delta) (*built, error) {
 			}
 			e.Blobs, e.Blob = blobs, first(blobs)
 		}
-		s.res.Compacted += len(c.from)
+		nb.compacted += len(c.from)
 		changed = true
 	}
 	// retention
@@ -260,7 +263,7 @@ func (s *syncer) build(ctx context.Context, b *base, d *delta) (*built, error) {
 	}
 	x.Blobs = kept
 	if expired > 0 {
-		s.res.Expired = expired
+		nb.expired = expired
 		changed = true
 	}
 	// input segments
