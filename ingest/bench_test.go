@@ -202,3 +202,36 @@ func BenchmarkDecodeCSV(b *testing.B) {
 	}
 	m.report(b, int64(len(data)))
 }
+
+// BenchmarkConvertSmallInputs measures many small gzip inputs (what a sync every minute sees):
+// the per-input costs (opening, decompressor, blocks that end with the input).
+func BenchmarkConvertSmallInputs(b *testing.B) {
+	data, err := os.ReadFile(benchData(b, 50_000))
+	if err != nil {
+		b.Fatal(err)
+	}
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	var inputs []Input
+	var total int64
+	for i := 0; i+100 <= len(lines); i += 100 {
+		text := bytes.Join(lines[i:i+100], nil)
+		total += int64(len(text))
+		inputs = append(inputs, bytesInput(fmt.Sprintf("in-%d.json.gz", i), "", gzipBytes(b, text), ""))
+	}
+	b.SetBytes(total)
+	b.ReportAllocs()
+	b.ResetTimer()
+	m := startCPU()
+	for i := 0; i < b.N; i++ {
+		res, err := Convert(context.Background(), inputs, &discardSink{}, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, r := range res.Inputs {
+			if r.Status != Accepted {
+				b.Fatal(r.Err)
+			}
+		}
+	}
+	m.report(b, total)
+}

@@ -25,6 +25,7 @@ type chunk struct {
 	data   []byte
 	rows   []int32 // offsets in data where each row starts (JSON); nil for CSV and TSV
 	seq    int     // position among the input's chunks, from 0
+	last   bool    // no chunk of the input follows
 	line   int     // line of data[0], from 1
 	col    int     // column of data[0], from 1
 	offset int64   // offset of data[0] in the decompressed text
@@ -179,6 +180,14 @@ func (c *chunkReader) take(cut int, rows []int32, hasRows bool) *chunk {
 		c.line, c.col, c.offset = c.position(cut)
 	}
 	rest := c.buf[cut:]
+	if len(rest) == 0 && c.eof {
+		// nothing more will come: do not take a buffer from the pool only to drop it
+		if ch == nil {
+			c.pool.put(c.buf)
+		}
+		c.buf = nil
+		return ch
+	}
 	var nb []byte
 	if len(rest) > c.pool.size/2 {
 		nb = make([]byte, 0, 2*len(rest)+c.pool.size/2)

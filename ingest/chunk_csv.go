@@ -48,6 +48,7 @@ func (c *csvChunker) next() (*chunk, error) {
 				cut = 0 // the text ended within the records to skip
 			}
 			if ch := c.emit(cut, cut > 0); ch != nil {
+				ch.last = c.pending == io.EOF
 				return ch, nil
 			}
 			continue

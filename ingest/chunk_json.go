@@ -108,6 +108,7 @@ func (c *jsonChunker) next() (*chunk, error) {
 				c.pending = c.errorAt(len(c.buf), fmt.Errorf("%w: unexpected end of input in the cloudtrail object", ErrSyntax))
 			}
 			if ch := c.emit(cut); ch != nil {
+				ch.last = c.pending == io.EOF
 				return ch, nil
 			}
 			continue

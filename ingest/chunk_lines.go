@@ -65,6 +65,7 @@ func (c *lineChunker) next() (*chunk, error) {
 			continue
 		}
 		if ch := c.take(cut, nil, cut > 0 && hasNonSpace(c.buf[:cut])); ch != nil {
+			ch.last = c.pending == io.EOF
 			return ch, nil
 		}
 	}

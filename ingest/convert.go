@@ -144,8 +144,11 @@ type Options struct {
 // Inputs are read Readers at a time, their text cut into chunks of whole rows (a large input
 // into many, so that even one input keeps every worker busy) and the chunks decoded and packed
 // by Workers goroutines; blocks stream to the current blob as they are finished, so memory
-// stays bounded whatever the size of the inputs. Blocks never mix rows of different inputs, and
-// a worker keeps to one input while it has chunks queued, so blocks fill up.
+// stays bounded whatever the size of the inputs. A large input (cut into several chunks) gets
+// blocks of its own, and a worker keeps to it while it has chunks queued, so its blocks fill up.
+// A small input (one chunk) is decoded once to check it and, only if it has no fault, packed
+// into a block shared with other checked small inputs, so that many small inputs still make
+// full blocks.
 //
 // JSON text is first cut at newlines without parsing it (ND-JSON, the common case, needs no
 // more); should a chunk then not end between rows, or any fault show up, the input's blocks are

@@ -33,8 +33,8 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// writeBlock appends a block of st to the current blob.
-func (c *converter) writeBlock(ctx context.Context, st *inputState, blk *pack.EncodedBlock) {
+// writeBlock appends a block holding rows of inputs to the current blob.
+func (c *converter) writeBlock(ctx context.Context, inputs []*inputState, blk *pack.EncodedBlock) {
 	b := c.cur
 	if b == nil {
 		w, err := c.sink.Create(ctx)
@@ -55,13 +55,15 @@ func (c *converter) writeBlock(ctx context.Context, st *inputState, blk *pack.En
 	}
 	c.blobBytes += b.cw.n - before
 	c.rowsOut += int64(blk.Rows)
-	k := len(st.blobs) - 1
-	if k < 0 || st.blobs[k].b != b {
-		st.blobs = append(st.blobs, blobBlocks{b: b})
-		k++
-		b.open++
+	for _, st := range inputs {
+		k := len(st.blobs) - 1
+		if k < 0 || st.blobs[k].b != b {
+			st.blobs = append(st.blobs, blobBlocks{b: b})
+			k++
+			b.open++
+		}
+		st.blobs[k].pos = append(st.blobs[k].pos, b.blocks)
 	}
-	st.blobs[k].pos = append(st.blobs[k].pos, b.blocks)
 	b.blocks++
 	b.live++
 	if b.cw.n >= c.opt.BlobBytes {

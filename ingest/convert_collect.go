@@ -3,7 +3,10 @@ package ingest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
+
+	"github.com/sneller-re/sneller/pack"
 )
 
 // collect receives the workers' and readers' messages: it writes blocks to blobs and settles
@@ -13,36 +16,36 @@ func (c *converter) collect(ctx context.Context) {
 		if c.fatal == nil && ctx.Err() != nil {
 			c.fail(ctx.Err())
 		}
-		st := m.st
 		switch m.kind {
 		case mBlock:
-			st.holds += m.hold
+			for _, st := range m.release {
+				st.holds--
+			}
 			if m.err != nil {
-				st.noteErr(-1, m.err)
-			} else if st.err == nil && c.fatal == nil {
-				c.writeBlock(ctx, st, m.blk)
+				c.fail(m.err)
+			} else if c.fatal == nil {
+				c.block(ctx, m.inputs, m.blk)
+			}
+			for _, st := range m.inputs {
+				c.check(ctx, st)
 			}
 		case mChunkDone:
+			st := m.st
 			st.done++
 			st.holds += m.hold
 			st.rows += m.rows
 			if m.err != nil {
 				st.noteErr(m.seq, m.err)
 			}
+			c.check(ctx, st)
 		case mReadDone:
+			st := m.st
 			st.chunks = int(m.seq)
 			st.src, st.text = m.src, m.text
 			if m.err != nil {
 				st.noteErr(m.seq, m.err)
 			}
-		}
-		if !st.finished && st.chunks >= 0 && st.done == st.chunks {
-			if st.holds == 0 {
-				c.finish(ctx, st)
-			} else if !st.drained.Load() {
-				st.drained.Store(true)
-				c.queue.poke()
-			}
+			c.check(ctx, st)
 		}
 	}
 	// every input has finished: close the blobs still open
@@ -52,6 +55,47 @@ func (c *converter) collect(ctx context.Context) {
 	}
 	for _, b := range c.blobs {
 		c.closeBlob(ctx, b)
+	}
+}
+
+// block writes a finished block holding rows of inputs, unless it is the block of one input
+// already known to be at fault (the rest of whose rows are skipped). A block shared by checked
+// small inputs cannot hold rows of an input at fault.
+func (c *converter) block(ctx context.Context, inputs []*inputState, blk *pack.EncodedBlock) {
+	if len(inputs) == 1 && inputs[0].err != nil {
+		return
+	}
+	for _, st := range inputs {
+		if st.err != nil {
+			c.fail(fmt.Errorf("ingest: internal error: a shared block holds rows of %s, which failed: %w", st.in.Name, st.err))
+			return
+		}
+	}
+	c.writeBlock(ctx, inputs, blk)
+}
+
+// check settles, finishes or drains an input after a message about it.
+func (c *converter) check(ctx context.Context, st *inputState) {
+	if st.finished || st.chunks < 0 || st.done != st.chunks {
+		return
+	}
+	if st.err == nil && !st.settled {
+		st.settled = true
+		c.settle()
+	}
+	if st.holds == 0 {
+		c.finish(ctx, st)
+	} else if !st.drained.Load() {
+		st.drained.Store(true)
+		c.queue.poke()
+	}
+}
+
+// settle counts a settled input; once all are, no input will be read again.
+func (c *converter) settle() {
+	c.settled++
+	if c.settled == len(c.states) {
+		close(c.todo)
 	}
 }
 
@@ -113,8 +157,9 @@ func (c *converter) finish(ctx context.Context, st *inputState) {
 	}
 	st.finished = true
 	c.inputsDone++
-	if c.inputsDone == len(c.states) {
-		close(c.todo)
+	if !st.settled {
+		st.settled = true
+		c.settle()
 	}
 	r := InputResult{Name: st.in.Name, Bytes: st.src, TextBytes: st.text}
 	switch {

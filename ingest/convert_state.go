@@ -26,6 +26,7 @@ type converter struct {
 	blobs      []*blobState
 	fatal      error
 	inputsDone int
+	settled    int // inputs settled: when all are, no input will be read again
 	retried    int
 	rowsOut    int64
 	blobBytes  int64
@@ -58,6 +59,7 @@ type inputState struct {
 	src, text int64
 	blobs     []blobBlocks
 	finished  bool
+	settled   bool // finished, or every chunk done without a fault (no retry can come)
 	result    InputResult
 }
 
@@ -93,13 +95,15 @@ const (
 
 // msg reports to the collector. Each worker's messages arrive in the order it sent them.
 type msg struct {
-	kind msgKind
-	st   *inputState
-	blk  *pack.EncodedBlock
-	hold int   // change of st.holds
-	seq  int64 // of the chunk (mChunkDone), or the number of chunks (mReadDone)
-	rows int64
-	err  error
-	src  int64
-	text int64
+	kind    msgKind
+	st      *inputState        // (mChunkDone, mReadDone)
+	blk     *pack.EncodedBlock // (mBlock)
+	inputs  []*inputState      // (mBlock) the inputs with rows in the block
+	release []*inputState      // (mBlock) inputs no longer held by the worker
+	hold    int                // (mChunkDone) change of st.holds
+	seq     int64              // of the chunk (mChunkDone), or the number of chunks (mReadDone)
+	rows    int64
+	err     error
+	src     int64
+	text    int64
 }

@@ -483,3 +483,76 @@ func TestConvertHintErrorLine(t *testing.T) {
 		}
 	}
 }
+
+// TestConvertSmallInputsShareBlocks checks that small inputs fill blocks together, that a
+// faulty small input stays out of them, and that large inputs keep blocks of their own.
+func TestConvertSmallInputsShareBlocks(t *testing.T) {
+	var inputs []Input
+	want := 0
+	for i := 0; i < 60; i++ {
+		name := fmt.Sprintf("small-%02d.json", i)
+		data := eventRows(t, name, 20+i)
+		switch i {
+		case 13:
+			data = append(data, []byte("{\"src\": \""+name+"\", \"x\": nope}\n")...)
+		case 27:
+			data = []byte("{\"src\": \"" + name + "\"}\n[1]\n")
+		default:
+			want += 20 + i
+		}
+		if i%3 == 0 {
+			inputs = append(inputs, bytesInput(name+".gz", "", gzipBytes(t, data), ""))
+		} else {
+			inputs = append(inputs, bytesInput(name, "", data, ""))
+		}
+	}
+	large := eventRows(t, "large", 4000)
+	inputs = append(inputs, bytesInput("large.json", "", large, ""))
+	want += 4000
+	res, sink, err := convert(t, inputs, Options{Workers: 3, ChunkBytes: 64 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range res.Inputs {
+		wantStatus := Accepted
+		if i == 13 || i == 27 {
+			wantStatus = Rejected
+		}
+		if r.Status != wantStatus {
+			t.Errorf("%s: %s, %v", r.Name, r.Status, r.Err)
+		}
+	}
+	rows := allBlobRows(t, sink)
+	if len(rows) != want {
+		t.Fatalf("%d rows, want %d", len(rows), want)
+	}
+	for _, row := range rows {
+		if strings.Contains(row, "small-13") || strings.Contains(row, "small-27") {
+			t.Fatalf("a row of a rejected input is readable: %s", row)
+		}
+	}
+	// the small inputs fill a few blocks between them (each worker has one open at a time);
+	// the large input's rows are alone in their blocks
+	smallBlocks := 0
+	for _, b := range res.Blobs {
+		blob, err := pack.Open(context.Background(), b.Name, pack.BytesFetcher(sink.blobs[b.Name]), b.Info.Size, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < blob.Blocks(); i++ {
+			r, ok := blob.Summary(i).Range([]string{"src"})
+			if !ok || !r.Str {
+				t.Fatalf("block %d has no src range", i)
+			}
+			if (string(r.StrMin) == "large") != (string(r.StrMax) == "large") {
+				t.Fatalf("block %d mixes the large input with others: %q..%q", i, r.StrMin, r.StrMax)
+			}
+			if string(r.StrMin) != "large" {
+				smallBlocks++
+			}
+		}
+	}
+	if smallBlocks > 2*3 {
+		t.Fatalf("58 small inputs in %d blocks", smallBlocks)
+	}
+}

@@ -256,10 +256,10 @@ func compressStream(t testing.TB, format string, r io.Reader) []byte {
 	var b bytes.Buffer
 	var w io.WriteCloser
 	if strings.HasSuffix(format, ".gz") {
-		w, _ = gzip.NewWriterLevel(&b, gzip.BestCompression)
+		w = gzip.NewWriter(&b)
 	} else {
 		var err error
-		w, err = zstd.NewWriter(&b, zstd.WithEncoderLevel(zstd.SpeedBestCompression))
+		w, err = zstd.NewWriter(&b)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -289,7 +289,7 @@ func allocDuring(fn func()) uint64 {
 func TestDecompressionBombs(t *testing.T) {
 	size := int64(256 << 20)
 	if testing.Short() {
-		size = 64 << 20
+		size = 32 << 20
 	}
 	const maxRow = 1 << 20
 	for _, f := range []string{"json.gz", "json.zst", "csv.gz", "tsv.zst"} {
@@ -328,8 +328,8 @@ func TestDecompressionBombs(t *testing.T) {
 		if err != nil || len(rows) != 1 {
 			t.Errorf("%s whitespace: %d rows, %v", f, len(rows), err)
 		}
-		if alloc > 32<<20 {
-			t.Errorf("%s whitespace: allocated %d bytes", f, alloc)
+		if alloc > uint64(size/2) {
+			t.Errorf("%s whitespace: allocated %d bytes for %d bytes of text", f, alloc, size)
 		}
 	}
 }
