@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -140,7 +142,6 @@ func TestEnvProvider(t *testing.T) {
 	}{
 		{"no token", map[string]string{EnvIndexKey: testKey}, EnvToken},
 		{"only commas", map[string]string{EnvToken: ",,", EnvIndexKey: testKey}, EnvToken},
-		{"no key", map[string]string{EnvToken: "x"}, EnvIndexKey},
 		{"bad key", map[string]string{EnvToken: "x", EnvIndexKey: "AAAA"}, EnvIndexKey},
 		{"bad limit", map[string]string{EnvToken: "x", EnvIndexKey: testKey, EnvMaxScanBytes: "lots"}, EnvMaxScanBytes},
 		{"bad tenant", map[string]string{EnvToken: "x", EnvIndexKey: testKey, EnvTenantID: "a b"}, EnvTenantID},
@@ -153,6 +154,30 @@ func TestEnvProvider(t *testing.T) {
 	}
 	if _, err := NewEnvProvider(envFunc(good), nil); !errors.Is(err, ErrConfig) {
 		t.Errorf("no root: err = %v", err)
+	}
+	// without SNELLER_INDEX_KEY, a local root's key file (the one sdb uses) is the key
+	p2, err := NewEnvProvider(envFunc(map[string]string{EnvToken: "x"}), root)
+	if err != nil {
+		t.Fatalf("local root without the variable: %v", err)
+	}
+	want, err := db.IndexKey(ctx, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tn, _ := p2.Authorize(ctx, "x"); tn == nil || *tn.Key != *want {
+		t.Errorf("the tenant's key is not the root's key file")
+	}
+	// a damaged key file is an error naming the variable
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ".sneller-index-key"), []byte("not a key"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	broken, err := db.OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewEnvProvider(envFunc(map[string]string{EnvToken: "x"}), broken); !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), EnvIndexKey) {
+		t.Errorf("damaged key file: err = %v", err)
 	}
 }
 

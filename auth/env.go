@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -41,11 +42,18 @@ func NewEnvProvider(getenv func(string) string, root db.FS) (*Static, error) {
 		return nil, fmt.Errorf("%w: %s is not set: set it to the bearer token clients must present (several tokens may be given, comma-separated), or choose another provider with -a", ErrConfig, EnvToken)
 	}
 	k := getenv(EnvIndexKey)
+	var key *[32]byte
+	var err error
 	if strings.TrimSpace(k) == "" {
-		return nil, fmt.Errorf("%w: %s is not set: it must hold the base64 of the 32-byte key that signs the table indexes (the same as sdb's)", ErrConfig, EnvIndexKey)
-	}
-	key, err := ParseIndexKey(k)
-	if err != nil {
+		// a local root keeps its key in a file beside the tables (db.IndexKey); S3 needs the
+		// variable
+		if root == nil || !strings.HasPrefix(root.URL(), "file://") {
+			return nil, fmt.Errorf("%w: %s is not set: it must hold the base64 of the 32-byte key that signs the table indexes (the same as sdb's)", ErrConfig, EnvIndexKey)
+		}
+		if key, err = db.IndexKey(context.Background(), root); err != nil {
+			return nil, fmt.Errorf("%w: %s is not set and the root's key file cannot be read: %w", ErrConfig, EnvIndexKey, err)
+		}
+	} else if key, err = ParseIndexKey(k); err != nil {
 		return nil, fmt.Errorf("%s: %w", EnvIndexKey, err)
 	}
 	id := getenv(EnvTenantID)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/sneller-re/sneller/ion"
 	"github.com/sneller-re/sneller/pack"
 )
 
@@ -31,6 +32,10 @@ type Input struct {
 	// Open returns the object's bytes. It is called once, or twice for a JSON input that is
 	// not plain ND-JSON (see Convert), possibly from another goroutine than Convert's.
 	Open func(ctx context.Context) (io.ReadCloser, error)
+	// Fields, when not empty, are set in every row of the input, replacing the row's fields
+	// of the same name (sync adds a table's partition values this way). Names must be
+	// distinct and non-empty ([ErrBadFields]).
+	Fields []ion.Field
 }
 
 // Status is the outcome of converting one input.
@@ -204,6 +209,9 @@ func Convert(ctx context.Context, inputs []Input, sink BlobSink, opt Options) (*
 		}
 		if st.compileErr == nil {
 			st.spec, st.compileErr = compile(format, inputs[i].Hints)
+		}
+		if st.compileErr == nil {
+			st.fields, st.compileErr = compileFields(inputs[i].Fields)
 		}
 		st.exact = opt.exactJSON || st.spec == nil || st.spec.format.Kind != JSON
 		c.states[i] = st

@@ -37,6 +37,7 @@ type inputState struct {
 	idx        int
 	in         *Input
 	spec       *spec
+	fields     *constFields // nil when the input has no constant fields
 	compileErr error
 	// exact is set when the input is cut by the exact chunker: always for CSV, TSV and
 	// cloudtrail; for JSON after the speculative cut at newlines failed (or when disabled).

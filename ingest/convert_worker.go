@@ -29,6 +29,7 @@ type worker struct {
 	adding *inputState   // (!excl) the small input being added
 	inB    bool          // (!excl) b holds rows of adding
 	buf    ion.Buffer
+	fbuf   ion.Buffer // a row with its input's constant fields set
 	check  ion.Symtab // the symbol table of the checking pass
 	decs   map[*spec]rowDecoder
 }
@@ -105,6 +106,20 @@ func (w *worker) send() {
 	w.c.msgs <- m
 }
 
+// row returns the row just decoded into w.buf, with the input's constant fields set if it has
+// any (a row is a struct once decoded, so setting them cannot fail; if it did, pack would
+// refuse the row).
+func (w *worker) row(st *inputState) []byte {
+	if st.fields == nil {
+		return w.buf.Bytes()
+	}
+	row, err := st.fields.apply(&w.fbuf, w.buf.Bytes(), w.b.Symtab())
+	if err != nil {
+		return nil
+	}
+	return row
+}
+
 // chunk decodes and packs the rows of one chunk of a large input into the exclusive block.
 func (w *worker) chunk(ctx context.Context, t task) {
 	st, ch := t.st, t.ch
@@ -123,7 +138,7 @@ func (w *worker) chunk(ctx context.Context, t task) {
 		if err = dec.next(&w.buf); err != nil {
 			break
 		}
-		if err = b.Add(w.buf.Bytes(), b.Symtab()); err != nil {
+		if err = b.Add(w.row(st), b.Symtab()); err != nil {
 			err = dec.fault(err)
 			break
 		}
@@ -190,7 +205,7 @@ func (w *worker) small(ctx context.Context, t task) {
 		if err = dec.next(&w.buf); err != nil {
 			break
 		}
-		if err = b.Add(w.buf.Bytes(), b.Symtab()); err != nil {
+		if err = b.Add(w.row(st), b.Symtab()); err != nil {
 			err = dec.fault(err)
 			break
 		}

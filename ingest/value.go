@@ -127,7 +127,7 @@ func writeText(dst *ion.Buffer, t valueType, s []byte, bools *boolWords, scratch
 		return badValue(s, t)
 	}
 	scratch.Reset()
-	var st ion.Symtab // a lone number interns nothing, but the loader wants a table
+	var st ion.Symtab // a number interns nothing, but FromJSON wants a table
 	if err := ion.FromJSON(scratch, &st, n); err != nil {
 		return badValue(s, t)
 	}

@@ -1,8 +1,5 @@
-//go:build dbindex
-
-// The db-backed catalog, written against the table index API of package db (db.ListDatabases,
-// db.ListTables, db.OpenTable, (*db.Table).Source, (*db.Table).Inputs). It is built with
-// `-tags dbindex` until that API is merged; then the tag and catalog_db_pending.go go away.
+// The db-backed catalog, over the table index API of package db (db.ListDatabases,
+// db.ListTables, db.OpenTable, (*db.Table).Source, (*db.Table).Inputs).
 
 package server
 

@@ -73,7 +73,6 @@ func guideChecks(t *testing.T, d *daemon, token string, syncAgain func(), tamper
 }
 
 func TestGuideLocalEndToEnd(t *testing.T) {
-	t.Skip("needs sdb sync")
 	bin := buildSDB(t)
 	root := t.TempDir()
 	os.MkdirAll(filepath.Join(root, "sample"), 0o755)
@@ -102,7 +101,6 @@ func TestGuideLocalEndToEnd(t *testing.T) {
 }
 
 func TestGuideS3EndToEnd(t *testing.T) {
-	t.Skip("needs sdb sync")
 	srv := s3test.StartVersity(t, "snellerdata")
 	ctx := context.Background()
 	put := func(key, text string) {

@@ -78,7 +78,7 @@ func TestStartupErrors(t *testing.T) {
 		want string
 	}{
 		{"no token", []string{"-root", dir, "-e", "127.0.0.1:0"}, map[string]string{"SNELLER_INDEX_KEY": key}, "SNELLER_TOKEN"},
-		{"no key", []string{"-root", dir, "-e", "127.0.0.1:0"}, map[string]string{"SNELLER_TOKEN": "t"}, "SNELLER_INDEX_KEY"},
+		{"no key and a damaged key file", []string{"-root", badKeyDir(t), "-e", "127.0.0.1:0"}, map[string]string{"SNELLER_TOKEN": "t"}, "SNELLER_INDEX_KEY"},
 		{"bad key", []string{"-root", dir, "-e", "127.0.0.1:0"}, map[string]string{"SNELLER_TOKEN": "t", "SNELLER_INDEX_KEY": "abcd"}, "32"},
 		{"no root", []string{"-e", "127.0.0.1:0"}, map[string]string{"SNELLER_TOKEN": "t", "SNELLER_INDEX_KEY": key}, "root"},
 		{"missing root", []string{"-root", dir + "/nope", "-e", "127.0.0.1:0"}, map[string]string{"SNELLER_TOKEN": "t", "SNELLER_INDEX_KEY": key}, "nope"},
@@ -332,4 +332,13 @@ func TestDaemonS3Root(t *testing.T) {
 		t.Fatalf("wrong S3 secret: %d %q", code, b)
 	}
 	d.stop()
+}
+
+// badKeyDir returns a root whose index key file is damaged.
+func badKeyDir(t *testing.T) string {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ".sneller-index-key"), []byte("garbage"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
