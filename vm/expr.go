@@ -36,6 +36,17 @@ func evalArgs(c *Ctx, b *Batch, sel Bitmap, exprs []Expr) ([]*Vec, error) {
 	return out, nil
 }
 
+// evalPair evaluates the two operands of a binary operator.
+func evalPair(c *Ctx, b *Batch, sel Bitmap, le, re Expr) (l, r *Vec, err error) {
+	if l, err = le.Eval(c, b, sel); err != nil {
+		return nil, nil, err
+	}
+	if r, err = re.Eval(c, b, sel); err != nil {
+		return nil, nil, err
+	}
+	return l, r, nil
+}
+
 // Const is a constant.
 type Const struct{ V Value }
 

@@ -116,11 +116,7 @@ func floatOp(op ArithOp, x, y float64) float64 {
 }
 
 func (e *Arith) Eval(c *Ctx, b *Batch, sel Bitmap) (*Vec, error) {
-	l, err := e.L.Eval(c, b, sel)
-	if err != nil {
-		return nil, err
-	}
-	r, err := e.R.Eval(c, b, sel)
+	l, r, err := evalPair(c, b, sel, e.L, e.R)
 	if err != nil {
 		return nil, err
 	}
@@ -242,11 +238,7 @@ type Concat struct{ L, R Expr }
 func (e *Concat) String() string { return "(" + e.L.String() + " || " + e.R.String() + ")" }
 
 func (e *Concat) Eval(c *Ctx, b *Batch, sel Bitmap) (*Vec, error) {
-	l, err := e.L.Eval(c, b, sel)
-	if err != nil {
-		return nil, err
-	}
-	r, err := e.R.Eval(c, b, sel)
+	l, r, err := evalPair(c, b, sel, e.L, e.R)
 	if err != nil {
 		return nil, err
 	}

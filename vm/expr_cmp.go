@@ -51,11 +51,7 @@ func (e *Cmp) Eval(c *Ctx, b *Batch, sel Bitmap) (*Vec, error) {
 		}
 		return cmpConst(c, e.Op.Flip(), r, k.V, sel), nil
 	}
-	l, err := e.L.Eval(c, b, sel)
-	if err != nil {
-		return nil, err
-	}
-	r, err := e.R.Eval(c, b, sel)
+	l, r, err := evalPair(c, b, sel, e.L, e.R)
 	if err != nil {
 		return nil, err
 	}

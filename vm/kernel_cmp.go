@@ -62,8 +62,9 @@ func b2u(b bool) uint64 {
 // Lane slices are padded to a multiple of 64, so each word's 64 values are always there.
 // They are the plain Go versions; an assembly version can replace them per CPU.
 
-// cmpInt64Const: out[w] = {rows r in mask[w] : v[r] op k}.
-func cmpInt64Const(op CmpOp, v []int64, k int64, mask, out Bitmap) {
+// cmpLaneConst: out[w] = {rows r in mask[w] : v[r] op k}, for ints and floats (where a NaN
+// value sorts above every number; k is not NaN).
+func cmpLaneConst[T int64 | float64](op CmpOp, v []T, k T, mask, out Bitmap) {
 	for w, m := range mask {
 		if m == 0 {
 			out[w] = 0
@@ -90,21 +91,24 @@ func cmpInt64Const(op CmpOp, v []int64, k int64, mask, out Bitmap) {
 			}
 		case OpGt:
 			for j := range 64 {
-				r |= b2u(x[j] > k) << j
+				r |= b2u(x[j] > k || x[j] != x[j]) << j // x != x: a NaN
 			}
 		case OpGe:
 			for j := range 64 {
-				r |= b2u(x[j] >= k) << j
+				r |= b2u(x[j] >= k || x[j] != x[j]) << j
 			}
 		}
 		out[w] = r & m
 	}
 }
 
-// cmpFloat64Const compares a float lane with a float constant (NaN: only <> holds... and
-// NaN = NaN holds, as the engine's equality treats NaN as equal to itself).
+// cmpInt64Const compares an int lane with an int constant.
+func cmpInt64Const(op CmpOp, v []int64, k int64, mask, out Bitmap) { cmpLaneConst(op, v, k, mask, out) }
+
+// cmpFloat64Const compares a float lane with a float constant (NaN = NaN holds, as the
+// engine's equality treats NaN as equal to itself).
 func cmpFloat64Const(op CmpOp, v []float64, k float64, mask, out Bitmap) {
-	if k != k { // NaN constant: fall back to the exact comparison
+	if k != k { // NaN constant: the exact comparison, row by row
 		for w, m := range mask {
 			var r uint64
 			for mm := m; mm != 0; mm &= mm - 1 {
@@ -115,41 +119,7 @@ func cmpFloat64Const(op CmpOp, v []float64, k float64, mask, out Bitmap) {
 		}
 		return
 	}
-	for w, m := range mask {
-		if m == 0 {
-			out[w] = 0
-			continue
-		}
-		x := v[w*64 : w*64+64]
-		var r uint64
-		switch op {
-		case OpEq:
-			for j := range 64 {
-				r |= b2u(x[j] == k) << j
-			}
-		case OpNe:
-			for j := range 64 {
-				r |= b2u(x[j] != k) << j
-			}
-		case OpLt:
-			for j := range 64 {
-				r |= b2u(x[j] < k) << j
-			}
-		case OpLe:
-			for j := range 64 {
-				r |= b2u(x[j] <= k) << j
-			}
-		case OpGt:
-			for j := range 64 {
-				r |= b2u(x[j] > k || x[j] != x[j]) << j // NaN sorts above every number
-			}
-		case OpGe:
-			for j := range 64 {
-				r |= b2u(x[j] >= k || x[j] != x[j]) << j
-			}
-		}
-		out[w] = r & m
-	}
+	cmpLaneConst(op, v, k, mask, out)
 }
 
 // cmpStringsConst compares a string lane with a constant string.

@@ -11,7 +11,6 @@ func Take(c *Ctx, v *Vec, idx []int32) *Vec {
 
 // takeInto fills out (already reset to len(idx) rows) with the rows idx of v.
 func takeInto(out, v *Vec, idx []int32) {
-	n := len(idx)
 	if v == nil {
 		return
 	}
@@ -25,54 +24,34 @@ func takeInto(out, v *Vec, idx []int32) {
 	}
 	if lanes&LInt != 0 {
 		takeBits(&out.Ints, v.Ints, idx)
-		out.I = sized(out.I, n)
-		for j, i := range idx {
-			out.I[j] = v.I[i]
-		}
+		out.I = gather(out.I, v.I, idx)
 	}
 	if lanes&LFloat != 0 {
 		takeBits(&out.Floats, v.Floats, idx)
-		out.F = sized(out.F, n)
-		for j, i := range idx {
-			out.F[j] = v.F[i]
-		}
+		out.F = gather(out.F, v.F, idx)
 	}
 	if lanes&LTime != 0 {
 		takeBits(&out.Times, v.Times, idx)
-		out.T = sized(out.T, n)
-		for j, i := range idx {
-			out.T[j] = v.T[i]
-		}
+		out.T = gather(out.T, v.T, idx)
 	}
 	if lanes&LStr != 0 {
 		takeBits(&out.Strs, v.Strs, idx)
 		if v.S.Codes != nil {
-			out.S.Codes = sized(out.S.Codes[:0], n)
+			out.S.Codes = gather(out.S.Codes[:0], v.S.Codes, idx)
 			out.S.Dict = v.S.Dict
-			for j, i := range idx {
-				out.S.Codes[j] = v.S.Codes[i]
-			}
 		} else {
 			out.S.Data = v.S.Data
 			out.sforeign = true
-			out.S.Start = sized(out.S.Start, n)
-			out.S.End = sized(out.S.End, n)
-			for j, i := range idx {
-				out.S.Start[j] = v.S.Start[i]
-				out.S.End[j] = v.S.End[i]
-			}
+			out.S.Start = gather(out.S.Start, v.S.Start, idx)
+			out.S.End = gather(out.S.End, v.S.End, idx)
 		}
 	}
 	if lanes&LIon != 0 {
 		takeBits(&out.Ions, v.Ions, idx)
 		out.X.Data = v.X.Data
 		out.X.Symtab = v.X.Symtab
-		out.X.Start = sized(out.X.Start, n)
-		out.X.End = sized(out.X.End, n)
-		for j, i := range idx {
-			out.X.Start[j] = v.X.Start[i]
-			out.X.End[j] = v.X.End[i]
-		}
+		out.X.Start = gather(out.X.Start, v.X.Start, idx)
+		out.X.End = gather(out.X.End, v.X.End, idx)
 	}
 	if lanes&LStruct != 0 {
 		takeBits(&out.Structs, v.Structs, idx)
@@ -81,20 +60,22 @@ func takeInto(out, v *Vec, idx []int32) {
 	if lanes&LList != 0 {
 		takeBits(&out.Lists, v.Lists, idx)
 		out.L.Elems = v.L.Elems
-		out.L.Start = sized(out.L.Start, n)
-		out.L.End = sized(out.L.End, n)
-		for j, i := range idx {
-			out.L.Start[j] = v.L.Start[i]
-			out.L.End[j] = v.L.End[i]
-		}
+		out.L.Start = gather(out.L.Start, v.L.Start, idx)
+		out.L.End = gather(out.L.End, v.L.End, idx)
 	}
 	if lanes&LBoxed != 0 {
 		takeBits(&out.Boxed, v.Boxed, idx)
-		out.B = sized(out.B, n)
-		for j, i := range idx {
-			out.B[j] = v.B[i]
-		}
+		out.B = gather(out.B, v.B, idx)
 	}
+}
+
+// gather sets dst[j] = src[idx[j]] (dst sized like a lane for len(idx) rows).
+func gather[T any](dst, src []T, idx []int32) []T {
+	dst = sized(dst, len(idx))
+	for j, i := range idx {
+		dst[j] = src[i]
+	}
+	return dst
 }
 
 func takeBits(dst *Bitmap, src Bitmap, idx []int32) {
