@@ -15,11 +15,6 @@ func (b *bits) set(i int) {
 	(*b)[w] |= 1 << (i & 63)
 }
 
-func (b bits) get(i int) bool {
-	w := i >> 6
-	return w < len(b) && b[w]&(1<<(i&63)) != 0
-}
-
 func (b bits) count() int {
 	n := 0
 	for _, w := range b {

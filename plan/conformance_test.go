@@ -103,14 +103,6 @@ func specialFloats(v vm.Value) vm.Value {
 	return v
 }
 
-// sameRow is the README's deep equality: struct keys in any order, numbers by exact value,
-// NaN equal to NaN, timestamps by instant, types otherwise strict.
-func sameRow(a, b vm.Value) bool { return vm.Equal(a, b) && a.Kind() == b.Kind() || bothNaN(a, b) }
-
-func bothNaN(a, b vm.Value) bool {
-	return a.Kind() == vm.KFloat && b.Kind() == vm.KFloat && math.IsNaN(a.Float()) && math.IsNaN(b.Float())
-}
-
 // compareRows reports why got differs from want ("" when they match).
 func compareRows(got, want []vm.Value, ordered bool) string {
 	if len(got) != len(want) {

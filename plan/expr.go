@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/big"
@@ -538,7 +539,7 @@ func fold(e vm.Expr) vm.Expr {
 	if !constInputs(e) {
 		return e
 	}
-	c := vm.NewCtx(nil, vm.NewMemory(0), 0)
+	c := vm.NewCtx(context.Background(), vm.NewMemory(0), 0)
 	b := &vm.Batch{N: 1, Sel: vm.FullBitmap(nil, 1)}
 	v, err := e.Eval(c, b, b.Sel)
 	if err != nil {

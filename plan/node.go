@@ -390,27 +390,6 @@ func (j *joinNode) run(ex *executor, mk sinkFn) error {
 	}))
 }
 
-// materialNode runs its input once into memory (CTEs, union sides, FROM subqueries used more
-// than once) and then behaves as a rowsNode.
-type materialNode struct {
-	in    node
-	width int
-	what  string
-}
-
-func (m *materialNode) explain(e *explainer) {
-	e.line(m.what)
-	e.child(m.in)
-}
-
-func (m *materialNode) run(ex *executor, mk sinkFn) error {
-	rows, err := collect(ex, m.in)
-	if err != nil {
-		return err
-	}
-	return (&rowsNode{rows: rows, width: m.width}).run(ex, mk)
-}
-
 // unionNode concatenates its inputs (UNION ALL).
 type unionNode struct {
 	inputs []node

@@ -43,8 +43,6 @@ type cteScope struct {
 type cte struct {
 	name string
 	pl   *planned
-	rows [][]vm.Value // materialised on first use
-	done bool
 }
 
 func (p *planner) lookupCTE(name string) *cte {

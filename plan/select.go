@@ -325,10 +325,6 @@ func collectCalls(exprs []sql.Expr) (aggs, wins []*sql.Call) {
 	return aggs, wins
 }
 
-func isAggCall(c *sql.Call) bool {
-	return vm.LookupAgg(c.Name) != nil || c.Over != nil
-}
-
 // bareNames collects the roots of the paths a SELECT uses outside its subqueries.
 func bareNames(s *sql.Select) map[string]bool {
 	out := map[string]bool{}

@@ -29,7 +29,6 @@ type Ctx struct {
 
 	scratch []*Vec
 	used    int
-	vals    []Value
 }
 
 // NewCtx returns a context for one worker.
@@ -60,12 +59,4 @@ func (c *Ctx) Err() error {
 		return nil
 	}
 	return c.Context.Err()
-}
-
-// values returns a scratch slice of n Values.
-func (c *Ctx) values(n int) []Value {
-	if cap(c.vals) < n {
-		c.vals = make([]Value, n)
-	}
-	return c.vals[:n]
 }

@@ -1,6 +1,7 @@
 package vm
 
 import (
+	"context"
 	"math"
 	"strings"
 	"testing"
@@ -34,7 +35,7 @@ func callFn(t *testing.T, name string, args []Value) Value {
 	if err := f.CheckArity(len(args)); err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	return f.Eval(NewCtx(nil, nil, 1_700_000_000_123_456), args)
+	return f.Eval(NewCtx(context.Background(), nil, 1_700_000_000_123_456), args)
 }
 
 func runFnCases(t *testing.T, cases []fnCase) {

@@ -29,12 +29,11 @@ type Matcher struct {
 	re *regexp.Regexp
 	// LIKE: the pattern as tokens; when it has no '_' it is a list of literal segments
 	// separated by '%' (simple), which bytes.Index can search.
-	toks          []likeTok
-	simple        bool
-	segs          [][]byte
-	lead, trail   bool // pattern starts / ends with %
-	containsOnly  []byte
-	foldedLiteral bool
+	toks         []likeTok
+	simple       bool
+	segs         [][]byte
+	lead, trail  bool // pattern starts / ends with %
+	containsOnly []byte
 }
 
 type likeTok struct {

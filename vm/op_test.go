@@ -1,6 +1,7 @@
 package vm
 
 import (
+	"context"
 	"math/rand/v2"
 	"sort"
 	"testing"
@@ -176,7 +177,7 @@ func TestAggNoGroupsEmptyInput(t *testing.T) {
 }
 
 func TestMemoryLimit(t *testing.T) {
-	c := NewCtx(nil, NewMemory(10_000), 0)
+	c := NewCtx(context.Background(), NewMemory(10_000), 0)
 	n := 5000
 	keys := make([]Value, n)
 	for i := range keys {

@@ -2,7 +2,6 @@ package vm
 
 // rowBuf holds materialised rows: each row is a tuple of Values that own their bytes.
 type rowBuf struct {
-	width int
 	rows  [][]Value
 	mem   *Memory
 	bytes int64

@@ -21,7 +21,7 @@ func randValue(r *rand.Rand) Value {
 	case 3, 4:
 		return Int(int64(r.IntN(7) - 3))
 	case 5:
-		return Float([]float64{-1.5, 0, 1, 2.5, math.NaN(), math.Inf(1), -0.0, 3}[r.IntN(8)])
+		return Float([]float64{-1.5, 0, 1, 2.5, math.NaN(), math.Inf(1), math.Copysign(0, -1), 3}[r.IntN(8)])
 	case 6:
 		return Time(int64(r.IntN(5)) * 1_000_000)
 	case 7, 8:
