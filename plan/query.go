@@ -76,7 +76,7 @@ func (p *planner) query(q *sql.Query, outer *scope, params *paramSet) (*planned,
 		return pl, nil
 	}
 	// ORDER BY / LIMIT over a union: in terms of the output columns
-	sc := &scope{outer: outer, params: params, aliases: map[string]int{}, width: len(pl.cols)}
+	sc := &scope{outer: outer, params: params, aliases: map[string]int{}, width: len(pl.cols), ncols: len(pl.cols)}
 	for i, c := range pl.cols {
 		if !c.splice {
 			sc.aliases[c.name] = i
@@ -191,19 +191,8 @@ func (p *planner) orderLimit(n node, order []*sql.OrderItem, limit, offset *sql.
 // orderExpr compiles an ORDER BY expression: a select alias, a 1-based column number, or an
 // expression of the query.
 func (p *planner) orderExpr(e sql.Expr, sc *scope) (vm.Expr, error) {
-	if i, ok := e.(*sql.Int); ok {
-		// ORDER BY <n>: the n-th output column
-		for name, slot := range sc.aliases {
-			_ = name
-			_ = slot
-		}
-		if i.Value >= 1 && int(i.Value) <= len(sc.aliases) {
-			for name, slot := range sc.aliases {
-				if slot == int(i.Value)-1 {
-					return &vm.Var{Slot: slot, Name: name}, nil
-				}
-			}
-		}
+	if i, ok := e.(*sql.Int); ok && i.Value >= 1 && int(i.Value) <= sc.ncols {
+		return &vm.Var{Slot: int(i.Value) - 1, Name: i.String()}, nil
 	}
 	return p.expr(e, sc)
 }

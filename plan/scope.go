@@ -34,8 +34,10 @@ type scope struct {
 	keys    []groupKey
 	aggs    []aggRef
 	windows []aggRef
-	// select aliases (for ORDER BY and later select items)
+	// select aliases (for ORDER BY and later select items), and the number of output columns
+	// (variables 0..ncols-1 after the projection: ORDER BY 2)
 	aliases map[string]int
+	ncols   int
 	// pre is the scope before GROUP BY (to match expressions against the keys)
 	pre     *scope
 	keyStrs []string

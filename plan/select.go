@@ -10,6 +10,7 @@ import (
 // selectQuery plans one SELECT: FROM, WHERE, GROUP BY and aggregates, window functions,
 // HAVING, the select list, DISTINCT, ORDER BY, DISTINCT ON, LIMIT/OFFSET.
 func (p *planner) selectQuery(s *sql.Select, outer *scope, params *paramSet) (*planned, error) {
+	s = resolveSelectRefs(s)
 	sc := &scope{outer: outer, params: params, names: bareNames(s)}
 	var n node
 	if s.From == nil {
@@ -121,6 +122,7 @@ func (p *planner) selectQuery(s *sql.Select, outer *scope, params *paramSet) (*p
 	// rebase the scope past the select items; select names become aliases
 	sc = sc.shift(m)
 	sc.aliases = map[string]int{}
+	sc.ncols = m
 	for i, c := range cols {
 		if !c.splice && c.name != "" {
 			if _, dup := sc.aliases[c.name]; !dup {
@@ -358,5 +360,109 @@ func bareNames(s *sql.Select) map[string]bool {
 			return true
 		})
 	}
+	return out
+}
+
+// resolveSelectRefs returns s with GROUP BY items that name a select item (by its alias, or by
+// its 1-based position) replaced by that item's expression, and HAVING's references to select
+// aliases replaced the same way (`SELECT TIME_BUCKET(t, 60) AS b, COUNT(*) AS n ... GROUP BY b
+// HAVING n > 1`). A name that the FROM clause binds keeps its meaning.
+func resolveSelectRefs(s *sql.Select) *sql.Select {
+	aliases := map[string]sql.Expr{}
+	for _, it := range s.Items {
+		if it.Explicit && it.Name != "" {
+			if _, star := it.Expr.(*sql.Star); !star {
+				aliases[it.Name] = it.Expr
+			}
+		}
+	}
+	bound := fromNames(s.From)
+	byAlias := func(e sql.Expr) (sql.Expr, bool) {
+		pth, ok := e.(*sql.Path)
+		if !ok || len(pth.Steps) > 0 || bound[pth.Root] {
+			return nil, false
+		}
+		x, ok := aliases[pth.Root]
+		return x, ok
+	}
+	changed := false
+	groups := s.GroupBy
+	for i, g := range s.GroupBy {
+		var repl sql.Expr
+		if x, ok := byAlias(g.Expr); ok {
+			if pth, same := x.(*sql.Path); !same || pth.Root != g.Expr.(*sql.Path).Root || len(pth.Steps) > 0 {
+				repl = x
+			}
+		} else if n, ok := g.Expr.(*sql.Int); ok && n.Value >= 1 && int(n.Value) <= len(s.Items) {
+			if _, star := s.Items[n.Value-1].Expr.(*sql.Star); !star {
+				repl = s.Items[n.Value-1].Expr
+			}
+		}
+		if repl == nil {
+			continue
+		}
+		if !changed {
+			groups = append([]*sql.GroupItem(nil), s.GroupBy...)
+			changed = true
+		}
+		gi := *g
+		gi.Expr = repl
+		if gi.Name == "" {
+			if pth, ok := g.Expr.(*sql.Path); ok {
+				gi.Name = pth.Root
+			}
+		}
+		groups[i] = &gi
+	}
+	having := s.Having
+	if having != nil && len(aliases) > 0 {
+		having = sql.Rewrite(having, func(e sql.Expr) sql.Expr {
+			if x, ok := byAlias(e); ok {
+				changed = true
+				return x
+			}
+			return e
+		})
+	}
+	if !changed {
+		return s
+	}
+	c := *s
+	c.GroupBy, c.Having = groups, having
+	return &c
+}
+
+// fromNames returns the binding names a FROM clause introduces.
+func fromNames(f sql.From) map[string]bool {
+	out := map[string]bool{}
+	var walk func(f sql.From)
+	walk = func(f sql.From) {
+		switch f := f.(type) {
+		case *sql.Table:
+			if f.Alias != "" {
+				out[f.Alias] = true
+			} else if len(f.Path.Steps) > 0 {
+				out[f.Path.Steps[len(f.Path.Steps)-1].Field] = true
+			} else {
+				out[f.Path.Root] = true
+			}
+		case *sql.SubqueryFrom:
+			out[f.Alias] = true
+		case *sql.ReadFile:
+			out[f.Alias] = true
+		case *sql.Join:
+			walk(f.Left)
+			walk(f.Right)
+		case *sql.Unpivot:
+			out[f.As] = true
+			out[f.At] = true
+		case *sql.Append:
+			out[f.Alias] = true
+		}
+	}
+	if f != nil {
+		walk(f)
+	}
+	delete(out, "")
 	return out
 }
