@@ -184,6 +184,9 @@ func (s *blockState) column(c int) (*vm.Vec, error) {
 	if err != nil {
 		return nil, err
 	}
+	// the query path wants scalars in the typed lanes (a blob keeps some as Ion to round-trip
+	// them exactly)
+	v.NormalizeIon()
 	path := s.meta.Columns[c].Path
 	if v.Structs.Any() {
 		v.Fields = &blockFields{blk: s, prefix: path}

@@ -226,3 +226,31 @@ func putIonElems(v *Vec, i int, out *Vec, k int) int {
 	}
 	return k
 }
+
+// NormalizeIon moves the scalars of the Ion lane (timestamps with an offset or an unusual
+// precision, big ints, decimals, symbols, annotated scalars: what a blob keeps as Ion to
+// round-trip it exactly) into the typed lanes, so that the vector keeps the invariant kernels
+// rely on: NULL, bools, numbers, timestamps and strings live in their typed lanes. Lists,
+// structs, sexps, blobs and clobs stay.
+func (v *Vec) NormalizeIon() {
+	if !v.Ions.Any() {
+		return
+	}
+	v.Ions.ForEach(func(i int) {
+		b := v.X.Get(i)
+		switch ion.TypeOf(b) {
+		case ion.ListType, ion.StructType, ion.SexpType, ion.BlobType, ion.ClobType:
+			return
+		}
+		x, err := DecodeIon(b, v.X.Symtab)
+		if err != nil {
+			return
+		}
+		switch x.k {
+		case KList, KStruct, KOther, KMissing:
+			return
+		}
+		v.Ions.Clear(i)
+		v.Put(i, x)
+	})
+}
