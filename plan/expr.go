@@ -478,6 +478,13 @@ func (p *planner) call(e *sql.Call, sc *scope) (vm.Expr, error) {
 	if e.Distinct || e.Filter != nil {
 		return nil, errorf(e, "DISTINCT and FILTER apply only to aggregates, and %s is not one", name)
 	}
+	switch name {
+	case "COALESCE", "NULLIF", "UTCNOW", "TABLE_GLOB", "TABLE_PATTERN":
+	default:
+		if vm.LookupFunc(name) == nil {
+			return nil, errorf(e, "unknown function %s", name)
+		}
+	}
 	args := make([]vm.Expr, 0, len(e.Args)+1)
 	if e.Part != sql.NoDatePart {
 		part := e.Part.String()

@@ -29,7 +29,11 @@ func (s *AggSpec) String() string {
 	for i, a := range s.Args {
 		parts[i] = a.String()
 	}
-	str := s.Func.Name + "(" + strings.Join(parts, ", ") + ")"
+	inner := strings.Join(parts, ", ")
+	if len(parts) == 0 {
+		inner = "*"
+	}
+	str := s.Func.Name + "(" + inner + ")"
 	if s.Filter != nil {
 		str += " FILTER (WHERE " + s.Filter.String() + ")"
 	}
