@@ -122,9 +122,17 @@ func (d *DirFS) infoOf(ctx context.Context, p string, f *os.File) (FileInfo, err
 		// Directories and special files are not objects.
 		return FileInfo{}, fs.ErrNotExist
 	}
-	etag, err := d.etags.etag(ctx, keyOf(p, fi), f, fi.Size())
-	if err != nil {
-		return FileInfo{}, err
+	k := keyOf(p, fi)
+	etag, ok := d.etags.get(k)
+	if !ok {
+		if etag, ok = storedETag(f, k); ok {
+			d.etags.put(k, etag)
+		} else {
+			if etag, err = d.etags.etag(ctx, k, f, fi.Size()); err != nil {
+				return FileInfo{}, err
+			}
+			storeETag(f, k, etag)
+		}
 	}
 	return FileInfo{Path: p, Size: fi.Size(), ETag: etag, ModTime: fi.ModTime()}, nil
 }
@@ -245,7 +253,12 @@ func (d *DirFS) Put(ctx context.Context, p string, r io.Reader, cond Cond) (stri
 	committed = true
 	// The rename changed the inode's change time: seed the cache with the final identity.
 	if fi, err := f.Stat(); err == nil {
-		d.etags.put(keyOf(p, fi), etag)
+		k := keyOf(p, fi)
+		storeETag(f, k, etag)
+		if fi2, err := f.Stat(); err == nil { // setting the attribute changes the change time
+			k = keyOf(p, fi2)
+		}
+		d.etags.put(k, etag)
 	}
 	if err := d.syncDir(dir); err != nil {
 		return "", d.pathErr("put", p, err)

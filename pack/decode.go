@@ -53,10 +53,13 @@ func (r *chunkReader) u64() uint64 {
 	return binary.LittleEndian.Uint64(b)
 }
 
+// The views below reinterpret little-endian sections in place; on a big-endian machine they
+// byte-swap first (in place: the buffer is the reader's own).
 func view64(b []byte) []uint64 {
 	if len(b) == 0 {
 		return nil
 	}
+	swap(b, 8)
 	return unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/8)
 }
 
@@ -64,6 +67,7 @@ func viewI64(b []byte) []int64 {
 	if len(b) == 0 {
 		return nil
 	}
+	swap(b, 8)
 	return unsafe.Slice((*int64)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/8)
 }
 
@@ -71,6 +75,7 @@ func viewF64(b []byte) []float64 {
 	if len(b) == 0 {
 		return nil
 	}
+	swap(b, 8)
 	return unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/8)
 }
 
@@ -78,6 +83,7 @@ func viewU32(b []byte) []uint32 {
 	if len(b) == 0 {
 		return nil
 	}
+	swap(b, 4)
 	return unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/4)
 }
 
@@ -85,6 +91,7 @@ func viewU16(b []byte) []uint16 {
 	if len(b) == 0 {
 		return nil
 	}
+	swap(b, 2)
 	return unsafe.Slice((*uint16)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/2)
 }
 
@@ -228,4 +235,16 @@ func decodeChunk(raw []byte, rows int, st *ion.Symtab) (*vm.Vec, error) {
 		return nil, r.err
 	}
 	return v, nil
+}
+
+// swap reverses the bytes of each size-byte word of b on big-endian machines.
+func swap(b []byte, size int) {
+	if littleEndian {
+		return
+	}
+	for i := 0; i+size <= len(b); i += size {
+		for j, k := i, i+size-1; j < k; j, k = j+1, k-1 {
+			b[j], b[k] = b[k], b[j]
+		}
+	}
 }

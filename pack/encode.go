@@ -2,7 +2,7 @@ package pack
 
 import (
 	"encoding/binary"
-	"math"
+	"unsafe"
 )
 
 // The uncompressed layout of a column chunk (all integers little-endian, every section
@@ -97,12 +97,10 @@ func encodeColumn(dst []byte, c *column, n int) []byte {
 		case laneInt:
 			dst = appendInts(dst, c.ints, n)
 		case laneFloat:
-			for i := 0; i < pad64(n); i++ {
-				var f float64
-				if i < len(c.floats) {
-					f = c.floats[i]
-				}
-				dst = appendU64(dst, math.Float64bits(f))
+			m := min(len(c.floats), pad64(n))
+			dst = appendWords(dst, unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(c.floats))), m))
+			for i := m; i < pad64(n); i++ {
+				dst = appendU64(dst, 0)
 			}
 		case laneTime:
 			dst = appendInts(dst, c.times, n)
@@ -146,15 +144,26 @@ func encodeColumn(dst []byte, c *column, n int) []byte {
 }
 
 func appendInts(dst []byte, v []int64, n int) []byte {
-	for i := 0; i < pad64(n); i++ {
-		var x int64
-		if i < len(v) {
-			x = v[i]
-		}
-		dst = appendU64(dst, uint64(x))
+	m := min(len(v), pad64(n))
+	dst = appendWords(dst, unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(v))), m))
+	for i := m; i < pad64(n); i++ {
+		dst = appendU64(dst, 0)
 	}
 	return dst
 }
+
+// appendWords appends little-endian words: a plain copy on little-endian machines.
+func appendWords(dst []byte, v []uint64) []byte {
+	if littleEndian {
+		return append(dst, unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), 8*len(v))...)
+	}
+	for _, x := range v {
+		dst = appendU64(dst, x)
+	}
+	return dst
+}
+
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
 // appendRowBytes writes per-row offsets (rows outside the lane get empty ranges) and the bytes.
 func appendRowBytes(dst []byte, rows []int32, end []uint32, data []byte, n int) []byte {
@@ -188,7 +197,9 @@ func (c *column) dictionary() ([][]byte, []uint16) {
 		start = c.strEnd[k]
 		code, ok := index[string(s)]
 		if !ok {
-			if len(dict) >= limit {
+			// give up early on a high-cardinality column: if the first 1024 strings are
+			// mostly distinct, the whole lane will not fit the limit
+			if len(dict) >= limit || (k == 1023 && ns >= 4096 && len(dict) > 900) {
 				return nil, nil
 			}
 			code = uint16(len(dict))
