@@ -19,13 +19,13 @@ func init() {
 				return Missing()
 			}
 			if len(args) == 1 {
-				return Float(math.Log10(x))
+				return Float(log10(x))
 			}
 			b, ok := args[0].AsFloat()
 			if !ok {
 				return Missing()
 			}
-			return Float(log2Accurate(x) / log2Accurate(b))
+			return Float(logBase(b, x))
 		},
 	})
 }
@@ -62,14 +62,4 @@ func hypot(x, y float64) float64 {
 	rr := r * r
 	d := ((s - rr) - math.FMA(r, r, -rr)) + lo // s + lo − r²
 	return math.Ldexp(r+d/(2*r), e)
-}
-
-// log2Accurate is math.Log2 except close to 1, where math.Log2's reduction (frexp, then the
-// log of a fraction near 1/2, plus the exponent) cancels digits; there ln(x)·log2(e) keeps
-// the relative error within an ulp or two.
-func log2Accurate(x float64) float64 {
-	if x > 0.7 && x < 1.4 {
-		return math.Log(x) * math.Log2E
-	}
-	return math.Log2(x)
 }
