@@ -27,7 +27,7 @@ func init() {
 		{"TAN", math.Tan},
 		{"ASIN", math.Asin},
 		{"ACOS", math.Acos},
-		{"ATAN", math.Atan},
+		{"ATAN", atan},
 		{"DEGREES", func(x float64) float64 { return x * (180 / math.Pi) }},
 		{"RADIANS", func(x float64) float64 { return x * (math.Pi / 180) }},
 	} {

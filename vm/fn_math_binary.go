@@ -9,7 +9,7 @@ import "math"
 // results are float64 even for integer arguments (POW(2, 3) is 8.0).
 func init() {
 	registerBinaryFloat("HYPOT", nil, hypot)
-	registerBinaryFloat("ATAN2", nil, math.Atan2)
+	registerBinaryFloat("ATAN2", nil, atan2)
 	registerBinaryFloat("POW", []string{"POWER"}, math.Pow)
 	RegisterFunc(&Func{
 		Name: "LOG", MinArgs: 1, MaxArgs: 2,

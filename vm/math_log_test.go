@@ -88,3 +88,50 @@ func BenchmarkLog10(b *testing.B) {
 	}
 	_ = s
 }
+
+func TestAtanAgainstMath(t *testing.T) {
+	r := rand.New(rand.NewSource(2))
+	ulps := func(a, b float64) float64 {
+		if a == b {
+			return 0
+		}
+		return math.Abs(a-b) / math.Abs(math.Nextafter(b, math.Inf(1))-b)
+	}
+	for i := 0; i < 200000; i++ {
+		x := math.Float64frombits(r.Uint64())
+		y := math.Float64frombits(r.Uint64())
+		if i%2 == 0 { // ordinary magnitudes too
+			x, y = r.NormFloat64()*10, r.NormFloat64()
+		}
+		if math.IsNaN(x) || math.IsNaN(y) {
+			continue
+		}
+		if d := ulps(atan(x), math.Atan(x)); d > 2 {
+			t.Fatalf("atan(%v) = %v, math.Atan %v", x, atan(x), math.Atan(x))
+		}
+		want := math.Atan2(y, x)
+		if y/x == 0 && y != 0 {
+			// math.Atan2 takes the sign from the underflowed ratio; the angle's sign is y's.
+			want = math.Copysign(want, y)
+		}
+		if d := ulps(atan2(y, x), want); d > 2 && math.Abs(want) > 1e-300 {
+			t.Fatalf("atan2(%v, %v) = %v, math.Atan2 %v (%.1f ulp)", y, x, atan2(y, x), want, d)
+		}
+	}
+	inf := math.Inf(1)
+	for _, c := range [][3]float64{
+		{0, -1, math.Pi}, {math.Copysign(0, -1), -1, -math.Pi}, {0, 1, 0}, {1, 0, math.Pi / 2},
+		{-1, 0, -math.Pi / 2}, {inf, inf, math.Pi / 4}, {inf, -inf, 3 * math.Pi / 4}, {1, -inf, math.Pi},
+		{1, -1, 3 * math.Pi / 4}, {-1, -1, -3 * math.Pi / 4},
+	} {
+		if got := atan2(c[0], c[1]); got != c[2] {
+			t.Errorf("atan2(%v, %v) = %v, want %v", c[0], c[1], got, c[2])
+		}
+	}
+	if got := atan(inf); got != math.Pi/2 {
+		t.Errorf("atan(+Inf) = %v", got)
+	}
+	if got := atan(math.Copysign(0, -1)); got != 0 || !math.Signbit(got) {
+		t.Errorf("atan(-0) = %v", got)
+	}
+}
