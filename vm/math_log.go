@@ -125,3 +125,78 @@ func log2Scaled(x, scale float64) float64 {
 	s := ddMul(log10dd(x, scale), ddLog2of10)
 	return s.hi + s.lo
 }
+
+// lnCoeffs is P in ln(m) = 2y + y³·P(y²), y = (m-1)/(m+1), highest order first.
+var lnCoeffs = [7]float64{
+	0.1532076988502701353e+0,
+	0.1525629051003428716e+0,
+	0.1818605932937785996e+0,
+	0.2222214519839380009e+0,
+	0.2857142932794299317e+0,
+	0.3999999999635251990e+0,
+	0.6666666666667333541e+0,
+}
+
+var ddLn2 = dd{0.693147180559945286226764, 2.319046813846299558417771e-17}
+
+// lnSeries returns e·ln(2) + 2y + y³·P(y²) rounded once, with P evaluated by Estrin's scheme
+// (the reference engine's order).
+func lnSeries(e int, y dd) float64 {
+	y2 := y.hi * y.hi
+	y4 := y2 * y2
+	y8 := y4 * y4
+	c := &lnCoeffs
+	hi := math.FMA(y4, c[0], math.FMA(y2, c[1], c[2]))
+	lo := math.FMA(y4, math.FMA(y2, c[3], c[4]), math.FMA(y2, c[5], c[6]))
+	p := math.FMA(y8, hi, lo)
+	s := ddMulF(ddLn2, float64(e))
+	s = ddAddFast(s, dd{2 * y.hi, 2 * y.lo})
+	s = ddAddFast(s, dd{y2 * y.hi * p, 0})
+	return s.hi + s.lo
+}
+
+// ln is LN: the natural logarithm, within an ulp.
+func ln(x float64) float64 {
+	if r, ok := logSpecial(x); ok {
+		return r
+	}
+	bias := 0
+	if x < 0x1p-1022 {
+		x *= 0x1p64
+		bias = 64
+	}
+	e := int((math.Float64bits(x*(1/0.75))>>52)&0x7ff) - 0x3ff
+	m := math.Float64frombits(uint64(int64(math.Float64bits(x)) - int64(e)<<52))
+	return lnSeries(e-bias, ddDiv(ddSum(-1, m), ddSum(1, m)))
+}
+
+// ln1p is LN1P: ln(1 + x), accurate for x near 0 (within an ulp). 1 + x is never formed:
+// with 1 + x ≈ 2^e·m, m - 1 = x·2^-e + (2^-e - 1) is computed with one rounding.
+func ln1p(x float64) float64 {
+	switch {
+	case math.IsNaN(x) || x < -1:
+		return math.NaN()
+	case x == -1:
+		return math.Inf(-1)
+	case x == 0 || math.IsInf(x, 1):
+		return x // keeps the sign of zero
+	case x > 1e300:
+		return ln(x) // 1 + x rounds to x, and 2^-e below would leave the normal range
+	}
+	xp1 := x + 1
+	bias := 0
+	if xp1 < 0x1p-1022 {
+		xp1 *= 0x1p64
+		bias = 64
+	}
+	e := int((math.Float64bits(xp1*(1/0.75))>>52)&0x7ff) - 0x3ff
+	t := math.Float64frombits(uint64(int64(math.Float64bits(1)) - int64(e)<<52)) // 2^-e
+	m := math.FMA(x, t, t-1)
+	return lnSeries(e-bias, ddDiv(dd{m, 0}, ddSumFast(2, m)))
+}
+
+// ddSumFast is the exact sum of a and b when |a| ≥ |b|.
+func ddSumFast(a, b float64) dd {
+	s := a + b
+	return dd{s, a - s + b}
+}

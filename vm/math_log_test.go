@@ -135,3 +135,54 @@ func TestAtanAgainstMath(t *testing.T) {
 		t.Errorf("atan(-0) = %v", got)
 	}
 }
+
+func TestLnAgainstMath(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	ulps := func(a, b float64) float64 {
+		if a == b {
+			return 0
+		}
+		return math.Abs(a-b) / math.Abs(math.Nextafter(b, math.Inf(1))-b)
+	}
+	for i := 0; i < 200000; i++ {
+		x := math.Float64frombits(r.Uint64() &^ (1 << 63))
+		if i%2 == 0 {
+			x = math.Abs(r.NormFloat64())
+		}
+		if math.IsNaN(x) || math.IsInf(x, 0) || x == 0 {
+			continue
+		}
+		want := math.Log1p(x - 1)
+		if x < 0.5 || x > 2 {
+			want = math.Log2(x) * math.Ln2
+		}
+		if d := ulps(ln(x), want); d > 3 {
+			t.Fatalf("ln(%v) = %v, want %v (%.1f ulp)", x, ln(x), want, d)
+		}
+		y := x - 1
+		if i%4 == 1 {
+			y = r.NormFloat64() * 1e-3
+		}
+		if d := ulps(ln1p(y), math.Log1p(y)); d > 2 {
+			t.Fatalf("ln1p(%v) = %v, math.Log1p %v (%.1f ulp)", y, ln1p(y), math.Log1p(y), d)
+		}
+	}
+	for _, c := range [][2]float64{{0, math.Inf(-1)}, {1, 0}, {math.Inf(1), math.Inf(1)}, {math.E, 1}} {
+		if got := ln(c[0]); got != c[1] {
+			t.Errorf("ln(%v) = %v, want %v", c[0], got, c[1])
+		}
+	}
+	for _, c := range [][2]float64{{-1, math.Inf(-1)}, {0, 0}, {math.Inf(1), math.Inf(1)}, {math.MaxFloat64, math.Log(math.MaxFloat64)}} {
+		if got := ln1p(c[0]); got != c[1] {
+			t.Errorf("ln1p(%v) = %v, want %v", c[0], got, c[1])
+		}
+	}
+	if got := ln1p(math.Copysign(0, -1)); !math.Signbit(got) {
+		t.Errorf("ln1p(-0) = %v", got)
+	}
+	for _, x := range []float64{-2, math.NaN(), math.Inf(-1)} {
+		if !math.IsNaN(ln1p(x)) || (x != -2 && !math.IsNaN(ln(x))) {
+			t.Errorf("ln/ln1p(%v) not NaN", x)
+		}
+	}
+}
