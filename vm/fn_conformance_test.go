@@ -31,7 +31,6 @@ var confApprox = map[string]float64{
 	"0040-number-float/float-exp-expm1":   1e-15,
 	"0040-number-float/float-exp10":       1e-15,
 	"0040-number-float/float-log":         1e-15,
-	"0040-number-float/float-pow":         2e-15,
 	"0040-number-float/float-sin-cos-tan": 1e-13,
 }
 

@@ -14,7 +14,7 @@ func init() {
 	}{
 		{"SQRT", math.Sqrt},
 		{"CBRT", math.Cbrt},
-		{"EXP", math.Exp},
+		{"EXP", exp},
 		{"EXPM1", math.Expm1},
 		{"EXP2", math.Exp2},
 		{"EXP10", exp10},
@@ -38,8 +38,6 @@ func init() {
 		Eval: func(c *Ctx, args []Value) Value { return Float(math.Pi) },
 	})
 }
-
-func exp10(x float64) float64 { return math.Pow(10, x) }
 
 // registerUnaryFloat registers a number → float64 function with its typed implementation.
 func registerUnaryFloat(name string, fn func(float64) float64) {

@@ -10,7 +10,7 @@ import "math"
 func init() {
 	registerBinaryFloat("HYPOT", nil, hypot)
 	registerBinaryFloat("ATAN2", nil, atan2)
-	registerBinaryFloat("POW", []string{"POWER"}, math.Pow)
+	registerBinaryFloat("POW", []string{"POWER"}, pow)
 	RegisterFunc(&Func{
 		Name: "LOG", MinArgs: 1, MaxArgs: 2,
 		Eval: func(c *Ctx, args []Value) Value {

@@ -2,6 +2,7 @@ package vm
 
 import (
 	"math"
+	"math/big"
 	"math/rand"
 	"testing"
 )
@@ -183,6 +184,106 @@ func TestLnAgainstMath(t *testing.T) {
 	for _, x := range []float64{-2, math.NaN(), math.Inf(-1)} {
 		if !math.IsNaN(ln1p(x)) || (x != -2 && !math.IsNaN(ln(x))) {
 			t.Errorf("ln/ln1p(%v) not NaN", x)
+		}
+	}
+}
+
+func TestPowAgainstMath(t *testing.T) {
+	r := rand.New(rand.NewSource(4))
+	ulps := func(a, b float64) float64 {
+		if a == b {
+			return 0
+		}
+		return math.Abs(a-b) / math.Abs(math.Nextafter(b, math.Inf(1))-b)
+	}
+	for i := 0; i < 200000; i++ {
+		x := math.Abs(r.NormFloat64()) * math.Pow(10, float64(r.Intn(40)-20))
+		y := r.NormFloat64() * 20
+		if i%3 == 0 {
+			x, y = -x, math.Round(y)
+		}
+		want := math.Pow(x, y)
+		if want == 0 || math.IsInf(want, 0) || math.Abs(want) < 0x1p-1022 {
+			continue
+		}
+		// pow is within an ulp of the exact value; math.Pow's error grows with |y·ln x| and,
+		// for integer y, with the number of multiplications: there the reference is exact.
+		tol := 4 + 2*math.Log2(1+math.Abs(y)) + 50*math.Abs(y*math.Log(math.Abs(x)))
+		if y == math.Trunc(y) {
+			want, tol = bigPow(x, int(y)), 1
+		}
+		if d := ulps(pow(x, y), want); d > tol {
+			t.Fatalf("pow(%v, %v) = %v, math.Pow %v (%.1f ulp)", x, y, pow(x, y), want, d)
+		}
+	}
+	inf, nan := math.Inf(1), math.NaN()
+	for _, c := range [][3]float64{
+		{2, 10, 1024}, {-2, 3, -8}, {-2, 2, 4}, {2, -1, 0.5}, {0, -1, inf}, {0, 2, 0}, {nan, 0, 1},
+		{1, nan, 1}, {-1, inf, 1}, {2, inf, inf}, {0.5, inf, 0}, {inf, -1, 0}, {-inf, 3, -inf},
+		{10, 400, inf}, {10, -400, 0}, {-8, 1e300, inf}, {math.Copysign(0, -1), -3, -inf},
+	} {
+		if got := pow(c[0], c[1]); got != c[2] {
+			t.Errorf("pow(%v, %v) = %v, want %v", c[0], c[1], got, c[2])
+		}
+	}
+	if got := pow(-2, 0.5); !math.IsNaN(got) {
+		t.Errorf("pow(-2, 0.5) = %v, want NaN", got)
+	}
+}
+
+// bigPow is x^n rounded once from 300-bit arithmetic.
+func bigPow(x float64, n int) float64 {
+	b := new(big.Float).SetPrec(300).SetFloat64(x)
+	r := new(big.Float).SetPrec(300).SetFloat64(1)
+	k := n
+	if k < 0 {
+		k = -k
+	}
+	for ; k > 0; k >>= 1 {
+		if k&1 == 1 {
+			r.Mul(r, b)
+		}
+		b.Mul(b, b)
+	}
+	if n < 0 {
+		r.Quo(new(big.Float).SetPrec(300).SetFloat64(1), r)
+	}
+	f, _ := r.Float64()
+	return f
+}
+
+func BenchmarkPow(b *testing.B) {
+	x, s := 1.2345, 0.0
+	for i := 0; i < b.N; i++ {
+		s += pow(x, 2.5)
+		x += 1e-3
+	}
+	_ = s
+}
+
+func TestExpAgainstMath(t *testing.T) {
+	r := rand.New(rand.NewSource(5))
+	for i := 0; i < 200000; i++ {
+		x := r.NormFloat64() * 100
+		want := math.Exp(x)
+		if want < 0x1p-1022 || math.IsInf(want, 0) {
+			continue
+		}
+		if got := exp(x); math.Abs(got-want) > 4e-16*want*(1+math.Abs(x)/50) {
+			t.Fatalf("exp(%v) = %v, math.Exp %v", x, got, want)
+		}
+		if got, want := exp10(x/10), math.Pow(10, x/10); math.Abs(got-want) > 1e-14*want {
+			t.Fatalf("exp10(%v) = %v, want about %v", x/10, got, want)
+		}
+	}
+	for _, c := range [][2]float64{{0, 1}, {1, math.E}, {math.Inf(-1), 0}, {math.Inf(1), math.Inf(1)}, {710, math.Inf(1)}, {-2000, 0}, {-745, 5e-324}} {
+		if got := exp(c[0]); got != c[1] {
+			t.Errorf("exp(%v) = %v, want %v", c[0], got, c[1])
+		}
+	}
+	for n := -300; n <= 300; n++ {
+		if got := exp10(float64(n)); got != math.Pow10(n) {
+			t.Fatalf("exp10(%d) = %v", n, got)
 		}
 	}
 }
