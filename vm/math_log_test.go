@@ -287,3 +287,83 @@ func TestExpAgainstMath(t *testing.T) {
 		}
 	}
 }
+
+func TestTrigAgainstMath(t *testing.T) {
+	r := rand.New(rand.NewSource(6))
+	for i := 0; i < 300000; i++ {
+		var x float64
+		switch i % 3 {
+		case 0:
+			x = r.NormFloat64() * 10 // the two-part reduction
+		case 1:
+			x = r.NormFloat64() * 1e12 // the four-part reduction
+		default:
+			x = math.Float64frombits(r.Uint64()) // mostly Payne–Hanek
+		}
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			continue
+		}
+		// Results are within an ulp of the exact value; math's reduction of large arguments
+		// keeps only float64 precision, so near the zeros compare absolutely.
+		for _, f := range []struct {
+			name     string
+			got, ref float64
+		}{{"sin", sin(x), math.Sin(x)}, {"cos", cos(x), math.Cos(x)}} {
+			if math.Abs(f.got-f.ref) > 6e-16*math.Max(math.Abs(f.ref), 0.5) {
+				t.Fatalf("%s(%v) = %v, math %v", f.name, x, f.got, f.ref)
+			}
+		}
+		if s, c := sin(x), cos(x); math.Abs(s*s+c*c-1) > 4e-16 {
+			t.Fatalf("sin²+cos² at %v is off by %v", x, s*s+c*c-1)
+		}
+		if want := sin(x) / cos(x); math.Abs(want) < 1e8 && math.Abs(tan(x)-want) > 1e-15*math.Abs(want) {
+			t.Fatalf("tan(%v) = %v, sin/cos %v", x, tan(x), want)
+		}
+	}
+	negZero := math.Copysign(0, -1)
+	if got := sin(negZero); got != 0 || !math.Signbit(got) {
+		t.Errorf("sin(-0) = %v", got)
+	}
+	if got := tan(negZero); got != 0 || !math.Signbit(got) {
+		t.Errorf("tan(-0) = %v", got)
+	}
+	if got := cos(0); got != 1 {
+		t.Errorf("cos(0) = %v", got)
+	}
+	for _, x := range []float64{5e-324, -1e-310, 1e-200, 1e-9} {
+		if sin(x) != x || tan(x) != x || cos(x) != 1 {
+			t.Errorf("sin, tan, cos(%v) = %v, %v, %v", x, sin(x), tan(x), cos(x))
+		}
+	}
+	for _, x := range []float64{math.Inf(1), math.Inf(-1), math.NaN()} {
+		if !math.IsNaN(sin(x)) || !math.IsNaN(cos(x)) || !math.IsNaN(tan(x)) {
+			t.Errorf("sin/cos/tan(%v) not NaN", x)
+		}
+	}
+	// Payne–Hanek against the reduction identity at the largest arguments.
+	for _, x := range []float64{math.MaxFloat64, -math.MaxFloat64, 1e300, 0x1p1000, 1e22, 1e14, -1e14} {
+		s, c := sin(x), cos(x)
+		if d := math.Abs(s*s + c*c - 1); d > 4e-16 {
+			t.Errorf("sin²+cos² at %v is off by %v", x, d)
+		}
+		if math.Abs(s-math.Sin(x)) > 3e-16 || math.Abs(c-math.Cos(x)) > 3e-16 {
+			t.Errorf("sin/cos(%v) = %v, %v; math %v, %v", x, s, c, math.Sin(x), math.Cos(x))
+		}
+	}
+}
+
+func BenchmarkSin(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		x0   float64
+	}{{"small", 1.2345}, {"mid", 123456.789}, {"huge", 1e200}} {
+		b.Run(c.name, func(b *testing.B) {
+			x, s := c.x0, 0.0
+			for i := 0; i < b.N; i++ {
+				s += sin(x)
+				x += 1e-3 * c.x0
+			}
+			_ = s
+		})
+	}
+}
