@@ -15,7 +15,7 @@ func init() {
 		{"SQRT", math.Sqrt},
 		{"CBRT", math.Cbrt},
 		{"EXP", exp},
-		{"EXPM1", math.Expm1},
+		{"EXPM1", expm1},
 		{"EXP2", math.Exp2},
 		{"EXP10", exp10},
 		{"LN", ln},

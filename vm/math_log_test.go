@@ -252,6 +252,15 @@ func bigPow(x float64, n int) float64 {
 	return f
 }
 
+func BenchmarkExpm1(b *testing.B) {
+	x, s := 0.1234, 0.0
+	for i := 0; i < b.N; i++ {
+		s += expm1(x)
+		x += 1e-4
+	}
+	_ = s
+}
+
 func BenchmarkPow(b *testing.B) {
 	x, s := 1.2345, 0.0
 	for i := 0; i < b.N; i++ {
@@ -272,6 +281,12 @@ func TestExpAgainstMath(t *testing.T) {
 		if got := exp(x); math.Abs(got-want) > 4e-16*want*(1+math.Abs(x)/50) {
 			t.Fatalf("exp(%v) = %v, math.Exp %v", x, got, want)
 		}
+		if y := x / 30; true {
+			got, want := expm1(y), math.Expm1(y)
+			if math.Abs(got-want) > 3e-16*math.Abs(want) {
+				t.Fatalf("expm1(%v) = %v, math.Expm1 %v", y, got, want)
+			}
+		}
 		if got, want := exp10(x/10), math.Pow(10, x/10); math.Abs(got-want) > 1e-14*want {
 			t.Fatalf("exp10(%v) = %v, want about %v", x/10, got, want)
 		}
@@ -280,6 +295,14 @@ func TestExpAgainstMath(t *testing.T) {
 		if got := exp(c[0]); got != c[1] {
 			t.Errorf("exp(%v) = %v, want %v", c[0], got, c[1])
 		}
+	}
+	for _, c := range [][2]float64{{0, 0}, {1e-300, 1e-300}, {-50, -1}, {710, math.Inf(1)}, {math.Inf(-1), -1}, {1, math.E - 1}} {
+		if got := expm1(c[0]); got != c[1] {
+			t.Errorf("expm1(%v) = %v, want %v", c[0], got, c[1])
+		}
+	}
+	if got := expm1(math.Copysign(0, -1)); !math.Signbit(got) {
+		t.Errorf("expm1(-0) = %v", got)
 	}
 	for n := -300; n <= 300; n++ {
 		if got := exp10(float64(n)); got != math.Pow10(n) {

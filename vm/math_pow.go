@@ -118,21 +118,116 @@ func pow(x, y float64) float64 {
 	return sign * expdd(d)
 }
 
-// exp is EXP: e^x from the double-double exponential kernel, within an ulp.
+// expCoeffsHorner is P in exp(s) = 1 + s·(1 + s·P(s)), highest order first (EXP's kernel).
+var expCoeffsHorner = [11]float64{
+	2.08860621107283687536341e-09,
+	2.51112930892876518610661e-08,
+	2.75573911234900471893338e-07,
+	2.75572362911928827629423e-06,
+	2.4801587159235472998791e-05,
+	0.000198412698960509205564975,
+	0.00138888888889774492207962,
+	0.00833333333331652721664984,
+	0.0416666666666665047591422,
+	0.166666666666666851703837,
+	0.5,
+}
+
+// exp is EXP: e^x = 2^q·e^s with q = round(x/ln 2) and |s| ≤ ln(2)/2, e^s from a degree-12
+// polynomial by Horner's rule; within an ulp (the reference engine's kernel, bit for bit on
+// the public cases).
 func exp(x float64) float64 {
 	switch {
 	case math.IsNaN(x):
 		return x
 	case x > 709.78271289338397: // above ln(MaxFloat64)
 		return math.Inf(1)
+	case x < -1000:
+		return 0
 	}
-	return expdd(dd{x, 0}) // 0 below -1000, including -Inf
+	q := math.RoundToEven(x * math.Log2E)
+	s := math.FMA(q, -ln2Hi, x)
+	s = math.FMA(q, -ln2Lo, s)
+	u := expCoeffsHorner[0]
+	for _, c := range expCoeffsHorner[1:] {
+		u = math.FMA(u, s, c)
+	}
+	return math.Ldexp(math.FMA(s, math.FMA(s, u, 1), 1), int(q))
 }
 
-// exp10 is EXP10: 10^x, computed as POW(10, x), and exact (correctly rounded) for integers.
+// exp10Coeffs is P in 10^s = P(s), highest order first (ln(10)^k/k!, minimax-adjusted).
+var exp10Coeffs = [12]float64{
+	+0.2411463498334267652e-3,
+	+0.1157488415217187375e-2,
+	+0.5013975546789733659e-2,
+	+0.1959762320720533080e-1,
+	+0.6808936399446784138e-1,
+	+0.2069958494722676234e+0,
+	+0.5393829292058536229e+0,
+	+0.1171255148908541655e+1,
+	+0.2034678592293432953e+1,
+	+0.2650949055239205876e+1,
+	+0.2302585092994045901e+1,
+	1,
+}
+
+const (
+	log10of2Hi = 0.3010299955494702 // log10(2) = log10of2Hi + log10of2Lo, 33 bits in Hi
+	log10of2Lo = 1.1451100898021838e-10
+)
+
+// exp10 is EXP10: 10^x = 2^q·10^s with q = round(x·log2(10)); within an ulp, and correctly
+// rounded for integers.
 func exp10(x float64) float64 {
-	if x == math.Trunc(x) && x >= -323 && x <= 308 {
+	switch {
+	case math.IsNaN(x):
+		return x
+	case x == math.Trunc(x) && x >= -323 && x <= 308:
 		return math.Pow10(int(x))
+	case x > 308.25471555991672:
+		return math.Inf(1)
+	case x < -350:
+		return 0
 	}
-	return pow(10, x)
+	q := math.RoundToEven(x * (math.Ln10 / math.Ln2))
+	s := math.FMA(q, -log10of2Hi, x)
+	s = math.FMA(q, -log10of2Lo, s)
+	u := exp10Coeffs[0]
+	for _, c := range exp10Coeffs[1:] {
+		u = math.FMA(u, s, c)
+	}
+	return math.Ldexp(u, int(q))
+}
+
+// expm1 is EXPM1: e^x - 1, correctly rounded in practice. With x = q·ln 2 + s, e^s - 1 is
+// summed from its Taylor series in double-double (about 100 bits, enough that the one final
+// rounding is the correct one except for inputs astronomically close to a rounding boundary),
+// and e^x - 1 = 2^q·(e^s - 1) + (2^q - 1).
+func expm1(x float64) float64 {
+	switch {
+	case math.IsNaN(x) || x == 0:
+		return x // keeps the sign of zero
+	case x > 709.78271289338397:
+		return math.Inf(1)
+	case x < -38:
+		return -1 // e^x < 2^-54: -1 + e^x rounds to -1
+	case math.Abs(x) < 0x1p-54:
+		return x
+	}
+	q := math.RoundToEven(x * math.Log2E)
+	s := ddAdd(dd{x, 0}, ddMulF(dd{-ddLn2.hi, -ddLn2.lo}, q))
+	sum, term := s, s
+	for k := 2.0; k < 40; k++ {
+		term = ddDiv(ddMul(term, s), dd{k, 0})
+		sum = ddAdd(sum, term)
+		if math.Abs(term.hi) < 0x1p-110*math.Abs(sum.hi) {
+			break
+		}
+	}
+	p := math.Ldexp(1, int(q))
+	r := ddAddF(dd{sum.hi * p, sum.lo * p}, p-1)
+	if q > 53 { // 2^q - 1 is not a float64: add 2^q and -1 separately
+		r = ddAddF(ddAddF(dd{sum.hi * p, sum.lo * p}, p), -1)
+	}
+	return r.hi + r.lo
 }
