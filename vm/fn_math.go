@@ -13,7 +13,7 @@ func init() {
 		fn   func(float64) float64
 	}{
 		{"SQRT", math.Sqrt},
-		{"CBRT", math.Cbrt},
+		{"CBRT", cbrt},
 		{"EXP", exp},
 		{"EXPM1", expm1},
 		{"EXP2", math.Exp2},
@@ -25,8 +25,8 @@ func init() {
 		{"SIN", sin},
 		{"COS", cos},
 		{"TAN", tan},
-		{"ASIN", math.Asin},
-		{"ACOS", math.Acos},
+		{"ASIN", asin},
+		{"ACOS", acos},
 		{"ATAN", atan},
 		{"DEGREES", func(x float64) float64 { return x * (180 / math.Pi) }},
 		{"RADIANS", func(x float64) float64 { return x * (math.Pi / 180) }},
