@@ -146,13 +146,18 @@ func (s *Server) queryHandler(w http.ResponseWriter, r *http.Request) {
 		s.queryFailed(w, q, err, phaseRun)
 		return
 	}
-	err = cause(pq.Run(ctx, ow))
+	cols := pq.Columns()
+	if st.Explain != nil {
+		cols = nil // the rows are the plan's lines
+	}
+	rs := newResultSetWriter(ow, cols)
+	err = cause(pq.Run(ctx, rs))
 	pst := pq.Stats()
 	fs := &finalStatus{
 		hits: counts.Hits.Load(), misses: counts.Misses.Load(),
 		scanned: pst.BytesScanned.Load(), rows: pst.RowsOut.Load(),
 		blocks: pst.BlocksTotal.Load(), blocksSkipped: pst.BlocksSkipped.Load(),
-		elapsed: time.Since(q.start),
+		elapsed: time.Since(q.start), resultSet: rs.columns(),
 	}
 	q.rows, q.scanned, q.blocks, q.skipped, q.hits, q.misses = fs.rows, fs.scanned, fs.blocks, fs.blocksSkipped, fs.hits, fs.misses
 	if err != nil && !lw.committed {
