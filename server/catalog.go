@@ -41,6 +41,7 @@ type Catalog interface {
 	Inputs(ctx context.Context, t *auth.Tenant, database, table string) ([]Input, error)
 	// Env returns the environment one query plans against: `db.table` names a table of the
 	// tenant, a bare `table` one of database (which may be empty: then bare names are not
-	// found). Blobs are read through fetch.
+	// found). Blobs are read through fetch. The table sources it returns should implement
+	// VersionedSource: results over tables without a version get no caching headers.
 	Env(t *auth.Tenant, database string, fetch FetchFunc) plan.Env
 }

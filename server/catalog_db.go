@@ -110,7 +110,8 @@ func (e *dbEnv) Table(ctx context.Context, path []string) (vm.Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	return tbl.Source(func(path, etag string, size int64) pack.Fetcher { return e.fetch(path, etag, size) }), nil
+	src := tbl.Source(func(path, etag string, size int64) pack.Fetcher { return e.fetch(path, etag, size) })
+	return &versionedSource{Source: src, v: TableVersion{Database: d, Table: tb, ETag: tbl.ETag(), Created: tbl.Created()}}, nil
 }
 
 func (e *dbEnv) Tables(ctx context.Context) ([]string, error) {

@@ -27,6 +27,10 @@ type queryEnv struct {
 
 	mu  sync.Mutex
 	err error
+	// The tables resolved, for the result's caching headers: their versions, and the count
+	// of those whose source has none.
+	versions    []TableVersion
+	unversioned int
 }
 
 func (e *queryEnv) record(err error) {
@@ -39,6 +43,14 @@ func (e *queryEnv) record(err error) {
 	}
 }
 
+// tableVersions returns the versions of the tables resolved so far, and whether each of them
+// has one.
+func (e *queryEnv) tableVersions() ([]TableVersion, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]TableVersion(nil), e.versions...), e.unversioned == 0
+}
+
 func (e *queryEnv) cause() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -48,6 +60,15 @@ func (e *queryEnv) cause() error {
 func (e *queryEnv) Table(ctx context.Context, path []string) (vm.Source, error) {
 	src, err := e.env.Table(ctx, path)
 	e.record(err)
+	if err == nil {
+		e.mu.Lock()
+		if v, ok := src.(VersionedSource); ok {
+			e.versions = append(e.versions, v.TableVersion())
+		} else {
+			e.unversioned++
+		}
+		e.mu.Unlock()
+	}
 	if err == nil && e.limit > 0 {
 		src = &limitedSource{Source: src, env: e}
 	}

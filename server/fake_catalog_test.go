@@ -10,7 +10,9 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/sneller-re/sneller/auth"
 	"github.com/sneller-re/sneller/db"
@@ -34,6 +36,11 @@ type fakeTable struct {
 	err    error                         // returned when the table is opened (a refused index)
 	wrap   func(src vm.Source) vm.Source // wraps the table's source (gates, failures)
 	seq    int
+	// The table's version, as a signed index would give it: each ingest publishes a new
+	// one (version+1, created now). unversioned: the source has no version (no caching).
+	version     int
+	created     time.Time
+	unversioned bool
 }
 
 type fakeBlob struct {
@@ -108,6 +115,8 @@ func (c *fakeCatalog) ingest(tb testing.TB, t *auth.Tenant, d, table, inputPath,
 	}
 	c.mu.Lock()
 	ft.blobs = append(ft.blobs, fakeBlob{path: path, etag: etag, size: int64(len(data)), trailer: info.TrailerHash})
+	ft.version++
+	ft.created = time.Now()
 	ft.inputs = append(ft.inputs, Input{Path: inputPath, ETag: fmt.Sprintf(`"%x"`, len(text)), Accepted: true, Blob: path})
 	c.mu.Unlock()
 }
@@ -217,6 +226,9 @@ func (e *fakeEnv) Table(ctx context.Context, path []string) (vm.Source, error) {
 	if ft.wrap != nil {
 		src = ft.wrap(src)
 	}
+	if !ft.unversioned {
+		src = &versionedSource{Source: src, v: TableVersion{Database: d, Table: tb, ETag: fmt.Sprintf(`"fake-v%d"`, ft.version), Created: ft.created}}
+	}
 	return src, nil
 }
 
@@ -287,6 +299,17 @@ func (s *gatedSource) Open(ctx context.Context, i int, need *vm.PathSet) (vm.Fie
 		return nil, 0, nil, ctx.Err()
 	}
 	return s.Source.Open(ctx, i, need)
+}
+
+// countingSource counts the blocks opened.
+type countingSource struct {
+	vm.Source
+	opens *atomic.Int64
+}
+
+func (c *countingSource) Open(ctx context.Context, i int, need *vm.PathSet) (vm.FieldSet, int, func(), error) {
+	c.opens.Add(1)
+	return c.Source.Open(ctx, i, need)
 }
 
 // failingSource fails when block fail is opened.

@@ -14,6 +14,7 @@ import (
 const (
 	finalStatusLabel = "final_status"
 	finalStatusKey   = "$sneller_final_status$"
+	resultSetKey     = "result_set"
 )
 
 // finalStatus is the content of the final status record.
@@ -24,6 +25,7 @@ type finalStatus struct {
 	blocks        int64 // blocks of the tables scanned
 	blocksSkipped int64 // blocks skipped by their summaries
 	elapsed       time.Duration
+	resultSet     []resultColumn // the types of each output column
 }
 
 func (f *finalStatus) value() vm.Value {
@@ -38,10 +40,31 @@ func (f *finalStatus) value() vm.Value {
 	})
 }
 
-// writeFinalStatus appends the record to a result in format f.
+// resultSetValue returns the result set as a struct: column → bitmask (Ion), or column →
+// type names joined with '|' (JSON).
+func (f *finalStatus) resultSetValue(names bool) vm.Value {
+	fields := make([]vm.Field, 0, len(f.resultSet))
+	for _, c := range f.resultSet {
+		v := vm.Int(int64(c.set))
+		if names {
+			v = vm.String(c.set.String())
+		}
+		fields = append(fields, vm.Field{Name: c.name, Value: v})
+	}
+	return vm.Struct(fields)
+}
+
+// writeFinalStatus appends the record to a result in format f: in Ion
+// final_status::{hits: ..., result_set: {col: bitmask}}, in the JSON formats
+// {"$sneller_final_status$": {"hits": ...}, "result_set": {"col": "int|missing"}}.
 func writeFinalStatus(w output.Writer, f output.Format, st *finalStatus) error {
 	if f == output.Ion {
-		return output.WriteIonAnnotated(w, finalStatusLabel, st.value())
+		v := st.value()
+		v = vm.Struct(append(v.Fields(), vm.Field{Name: resultSetKey, Value: st.resultSetValue(false)}))
+		return output.WriteIonAnnotated(w, finalStatusLabel, v)
 	}
-	return w.Row(vm.Struct([]vm.Field{{Name: finalStatusKey, Value: st.value()}}))
+	return w.Row(vm.Struct([]vm.Field{
+		{Name: finalStatusKey, Value: st.value()},
+		{Name: resultSetKey, Value: st.resultSetValue(true)},
+	}))
 }

@@ -99,8 +99,37 @@ func (s *Server) queryHandler(w http.ResponseWriter, r *http.Request) {
 		s.queryFailed(w, q, err, phasePlan)
 		return
 	}
-	w.Header().Set("Content-Type", of.contentType)
-	w.Header().Set("Cache-Control", "no-store")
+
+	// Caching: a result over versioned tables without volatile functions has an ETag; a
+	// conditional request the client's copy satisfies is answered without running the query.
+	h := w.Header()
+	if tables, versioned := env.tableVersions(); versioned && len(tables) > 0 {
+		if normalized := st.String(); !isVolatile(normalized) {
+			key := cacheKey{tenant: tenant.ID, version: s.cfg.Version, sql: normalized, tables: tables,
+				format: string(of.format), contentType: of.contentType, stats: stats}
+			etag, modified := key.etag(), lastModified(tables)
+			setCacheHeaders(h, etag, modified)
+			notModified, badDate := precondition(r, etag, modified)
+			switch {
+			case badDate:
+				q.err = errors.New("bad If-Modified-Since")
+				dropResultHeaders(h)
+				textError(w, http.StatusBadRequest, `malformed If-Modified-Since header: want an HTTP date like "Mon, 02 Jan 2006 15:04:05 GMT"`)
+				return
+			case notModified && r.Method == http.MethodPost:
+				q.err = errors.New("precondition failed")
+				textError(w, http.StatusPreconditionFailed, "precondition failed: the result has not changed (If-None-Match or If-Modified-Since)")
+				return
+			case notModified:
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+		}
+	}
+	if h.Get("ETag") == "" {
+		h.Set("Cache-Control", "no-store")
+	}
+	h.Set("Content-Type", of.contentType)
 	if dry {
 		w.WriteHeader(http.StatusOK)
 		return
@@ -117,13 +146,18 @@ func (s *Server) queryHandler(w http.ResponseWriter, r *http.Request) {
 		s.queryFailed(w, q, err, phaseRun)
 		return
 	}
-	err = cause(pq.Run(ctx, ow))
+	cols := pq.Columns()
+	if st.Explain != nil {
+		cols = nil // the rows are the plan's lines
+	}
+	rs := newResultSetWriter(ow, cols)
+	err = cause(pq.Run(ctx, rs))
 	pst := pq.Stats()
 	fs := &finalStatus{
 		hits: counts.Hits.Load(), misses: counts.Misses.Load(),
 		scanned: pst.BytesScanned.Load(), rows: pst.RowsOut.Load(),
 		blocks: pst.BlocksTotal.Load(), blocksSkipped: pst.BlocksSkipped.Load(),
-		elapsed: time.Since(q.start),
+		elapsed: time.Since(q.start), resultSet: rs.columns(),
 	}
 	q.rows, q.scanned, q.blocks, q.skipped, q.hits, q.misses = fs.rows, fs.scanned, fs.blocks, fs.blocksSkipped, fs.hits, fs.misses
 	if err != nil && !lw.committed {
@@ -198,8 +232,7 @@ func (s *Server) queryFailed(w http.ResponseWriter, q *queryInfo, err error, ph 
 	q.err = err
 	status, msg := classify(err, ph)
 	h := w.Header()
-	h.Del(HeaderMaxScannedBytes)
-	h.Del("Cache-Control")
+	dropResultHeaders(h)
 	if status == statusClientClosed {
 		q.clientGone = true
 		return
@@ -208,6 +241,13 @@ func (s *Server) queryFailed(w http.ResponseWriter, q *queryInfo, err error, ph 
 		h.Set("Retry-After", "1")
 	}
 	textError(w, status, msg)
+}
+
+// dropResultHeaders removes the headers that describe a result from an error response.
+func dropResultHeaders(h http.Header) {
+	for _, k := range []string{HeaderMaxScannedBytes, "Cache-Control", "ETag", "Last-Modified", "Vary"} {
+		h.Del(k)
+	}
 }
 
 // fetchFunc returns the blob readers of one query of tenant t: through the block cache, with

@@ -62,11 +62,17 @@ func TestOutputFormats(t *testing.T) {
 	if len(lines) != 3 || lines[0] != `{"value": 5}` || lines[1] != `{"value": 6}` {
 		t.Fatalf("ND-JSON body %q", r.body)
 	}
-	var last map[string]map[string]float64
+	var last struct {
+		Status    map[string]float64 `json:"$sneller_final_status$"`
+		ResultSet map[string]string  `json:"result_set"`
+	}
 	if err := json.Unmarshal([]byte(lines[2]), &last); err != nil {
 		t.Fatal(err)
 	}
-	st := last[finalStatusKey]
+	st := last.Status
+	if last.ResultSet["value"] != "int" {
+		t.Fatalf("result_set in %q", lines[2])
+	}
 	if st == nil || st["rows"] != 2 || st["scanned"] <= 0 || st["blocks"] != 3 || st["elapsed_ms"] <= 0 {
 		t.Fatalf("final status %q", lines[2])
 	}
