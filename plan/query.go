@@ -164,6 +164,7 @@ func (p *planner) orderLimit(n node, order []*sql.OrderItem, limit, offset *sql.
 		if bound != nil && lim >= 0 {
 			if b, path, ok := scanKey(keys[0].X, sc); ok {
 				bound.Desc = keys[0].Desc
+				bound.Ties = len(keys) > 1
 				b.scan.topk, b.scan.topkPath = bound, path
 			} else {
 				bound = nil
