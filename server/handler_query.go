@@ -117,7 +117,7 @@ func (s *Server) queryHandler(w http.ResponseWriter, r *http.Request) {
 		s.queryFailed(w, q, err, phaseRun)
 		return
 	}
-	err = cause(pq.Run(ctx, ow))
+	err = cause(s.runQuery(ctx, pq, ow, &distQuery{r: r, text: text, database: database, counts: counts, q: q}))
 	pst := pq.Stats()
 	fs := &finalStatus{
 		hits: counts.Hits.Load(), misses: counts.Misses.Load(),
