@@ -55,7 +55,8 @@ type Fragment struct {
 	// Aggregate tells whether partial results are group states (else rows).
 	Aggregate bool
 	// Signature is a digest of the plan: a replica runs a fragment only for a query it
-	// planned identically (same text, tables, constants and UTCNOW).
+	// planned identically (same plan and constants, same UTCNOW, same versions of every
+	// table the query reads, subqueries included).
 	Signature string
 }
 
@@ -121,8 +122,15 @@ func (q *Query) fragment() *fragment {
 			}
 			info.Blocks[j] = FragmentBlock{Index: i, ETag: etag, Block: k}
 		}
-		sum := sha256.Sum256([]byte(fmt.Sprintf("sneller fragment v1\n%s\n%s\n%d\n%s", info.Table, info.Version, q.p.now, q.Explain())))
-		info.Signature = hex.EncodeToString(sum[:])
+		h := sha256.New()
+		fmt.Fprintf(h, "sneller fragment v1\n%s\n%s\n%d\n%s", info.Table, info.Version, q.p.now, q.Explain())
+		for _, s := range q.p.scans {
+			// the other tables the query reads (subqueries): the same versions too
+			if d, ok := s.src.(DistSource); ok {
+				fmt.Fprintf(h, "%s@%s\n", s.name, d.Version())
+			}
+		}
+		info.Signature = hex.EncodeToString(h.Sum(nil))
 		f.info = info
 		q.frag = f
 	})
