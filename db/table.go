@@ -105,7 +105,7 @@ func (t *Table) Inputs() []InputInfo {
 // SHA-256 the index pins; a mismatch fails the query (the error wraps pack.ErrCorrupt). Block
 // summaries come from the trailers, so the planner skips blocks by their statistics.
 func (t *Table) Source(fetch func(path, etag string, size int64) pack.Fetcher) vm.Source {
-	s := &tableSource{starts: make([]int, 1, len(t.idx.Blobs)+1)}
+	s := &tableSource{version: t.etag, starts: make([]int, 1, len(t.idx.Blobs)+1)}
 	for i := range t.idx.Blobs {
 		b := &t.idx.Blobs[i]
 		var f pack.Fetcher
@@ -122,8 +122,9 @@ func (t *Table) Source(fetch func(path, etag string, size int64) pack.Fetcher) v
 
 // tableSource concatenates the blocks of a table's blobs.
 type tableSource struct {
-	blobs  []*blobSource
-	starts []int // starts[k] is the first block of blob k; the last entry is the total
+	version string // the ETag of the index
+	blobs   []*blobSource
+	starts  []int // starts[k] is the first block of blob k; the last entry is the total
 }
 
 // blobSource is one blob of a table source, its trailer loaded on first use.
@@ -260,6 +261,10 @@ func (s *tableSource) BlockKey(i int) (etag string, block int) {
 	}
 	return b.info.ETag, j
 }
+
+// Version returns the ETag of the index the source comes from: replicas that read the same
+// version of a table see the same blocks under the same numbers.
+func (s *tableSource) Version() string { return s.version }
 
 // loadTrailer reads the trailer of a blob at the offset the index gives, checks its SHA-256
 // against the index, decodes it and checks it against the blob's size, rows and block count.

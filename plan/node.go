@@ -31,6 +31,13 @@ type executor struct {
 	params  []vm.Value
 	workers int
 	stats   *Stats
+	// only, when set, replaces the blocks a scan reads by a given list: the share of a
+	// distributed query that runs here (summary skipping already done, not counted again).
+	only map[*scanNode][]int
+	// project presents the rows of scans with only the top-level fields the query reads
+	// (when it does not read whole rows): a replica sends rows to another, and fields nobody
+	// reads would only cost decompression and bandwidth.
+	project bool
 }
 
 // Stats are the counters of one query execution.
@@ -112,16 +119,15 @@ func (s *scanNode) explain(e *explainer) {
 
 // blocks returns the blocks the scan must read, after skipping by summaries.
 func (s *scanNode) blocks(ex *executor) []int {
-	nb := s.src.Blocks()
-	out := make([]int, 0, nb)
-	for i := 0; i < nb; i++ {
-		if sum := s.src.Summary(i); sum != nil && len(s.prune) > 0 && !mayMatch(s.prune, sum) {
-			ex.stats.BlocksSkipped.Add(1)
-			continue
-		}
-		out = append(out, i)
+	var out []int
+	if only, ok := ex.only[s]; ok {
+		out = append(out, only...)
+	} else {
+		out = s.unskipped()
+		nb := s.src.Blocks()
+		ex.stats.BlocksSkipped.Add(int64(nb - len(out)))
+		ex.stats.BlocksTotal.Add(int64(nb))
 	}
-	ex.stats.BlocksTotal.Add(int64(nb))
 	if s.topk != nil {
 		// best blocks first: they fill the top-k heap, and the bound then skips the rest
 		type keyed struct {
@@ -153,6 +159,19 @@ func (s *scanNode) blocks(ex *executor) []int {
 		for j := range ks {
 			out[j] = ks[j].i
 		}
+	}
+	return out
+}
+
+// unskipped returns the blocks whose summaries do not rule out the scan's filter.
+func (s *scanNode) unskipped() []int {
+	nb := s.src.Blocks()
+	out := make([]int, 0, nb)
+	for i := 0; i < nb; i++ {
+		if sum := s.src.Summary(i); sum != nil && len(s.prune) > 0 && !mayMatch(s.prune, sum) {
+			continue
+		}
+		out = append(out, i)
 	}
 	return out
 }
@@ -220,6 +239,9 @@ func (s *scanNode) run(ex *executor, mk sinkFn) error {
 					}
 					if sum := s.src.Summary(i); sum != nil {
 						ex.stats.BytesScanned.Add(sum.Bytes(s.need))
+					}
+					if ex.project && s.need != nil && !s.need.All {
+						fields = &neededFields{FieldSet: fields, need: s.need}
 					}
 					m := c.Mark()
 					row := vm.StructOf(c, n, vm.FullBitmap(nil, n), fields)
@@ -311,6 +333,13 @@ type serialNode struct {
 	in   node
 	what string
 	make func() func(next vm.Op) vm.Op
+	// partial, when set, makes an operator that a replica may apply to its share of the input
+	// before sending it to the replica running this node (a top-k, a limit, a distinct): its
+	// output, merged from every share, gives this node the same result.
+	partial func() func(next vm.Op) vm.Op
+	// partialIDs tells that partial's output carries each row's position in the input as a
+	// last variable (vm.Sort.EmitIDs).
+	partialIDs bool
 }
 
 func (s *serialNode) explain(e *explainer) {

@@ -164,6 +164,7 @@ func (p *planner) orderLimit(n node, order []*sql.OrderItem, limit, offset *sql.
 		if bound != nil && lim >= 0 {
 			if b, path, ok := scanKey(keys[0].X, sc); ok {
 				bound.Desc = keys[0].Desc
+				bound.Ties = len(keys) > 1
 				b.scan.topk, b.scan.topkPath = bound, path
 			} else {
 				bound = nil
@@ -171,11 +172,21 @@ func (p *planner) orderLimit(n node, order []*sql.OrderItem, limit, offset *sql.
 		} else {
 			bound = nil
 		}
-		return &serialNode{in: n, what: what, make: func() func(vm.Op) vm.Op {
+		sn := &serialNode{in: n, what: what, make: func() func(vm.Op) vm.Op {
 			return func(next vm.Op) vm.Op {
 				return &vm.Sort{Keys: keys, Limit: lim, Offset: off, Next: next, Bound: bound}
 			}
-		}}, nil
+		}}
+		if lim >= 0 {
+			// a replica keeps its best lim+off rows, with their positions for ties
+			sn.partial = func() func(vm.Op) vm.Op {
+				return func(next vm.Op) vm.Op {
+					return &vm.Sort{Keys: keys, Limit: satAdd(lim, off), Next: next, Bound: bound, EmitIDs: true}
+				}
+			}
+			sn.partialIDs = true
+		}
+		return sn, nil
 	}
 	if lim >= 0 || off > 0 {
 		if lim < 0 {
@@ -183,6 +194,8 @@ func (p *planner) orderLimit(n node, order []*sql.OrderItem, limit, offset *sql.
 		}
 		return &serialNode{in: n, what: fmt.Sprintf("limit %d offset %d", lim, off), make: func() func(vm.Op) vm.Op {
 			return func(next vm.Op) vm.Op { return &vm.Limit{N: lim, Offset: off, Next: next} }
+		}, partial: func() func(vm.Op) vm.Op {
+			return func(next vm.Op) vm.Op { return &vm.Limit{N: satAdd(lim, off), Next: next} }
 		}}, nil
 	}
 	return n, nil

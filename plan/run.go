@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sneller-re/sneller/sql"
@@ -33,6 +34,9 @@ type Query struct {
 	pl      *planned
 	explain bool
 	stats   *Stats
+
+	fragOnce sync.Once
+	frag     *fragment
 }
 
 // Prepare plans a parsed statement. Uncorrelated subqueries run during planning (their
@@ -91,9 +95,7 @@ func (q *Query) Run(ctx context.Context, w RowWriter) error {
 		}
 		return nil
 	}
-	p := *q.p
-	p.ctx = ctx
-	ex := &executor{ctx: ctx, mem: p.mem, now: p.now, workers: p.opt.workers(), stats: q.stats}
+	ex := q.executor(ctx)
 	out := &rowOut{cols: q.pl.cols, w: w, stats: q.stats}
 	return q.pl.root.run(ex, func(n int) []vm.Op { return repeat(&vm.Locked{Next: out, Workers: n}, n) })
 }

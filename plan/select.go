@@ -136,9 +136,10 @@ func (p *planner) selectQuery(s *sql.Select, outer *scope, params *paramSet) (*p
 		for i := range keys {
 			keys[i] = &vm.Var{Slot: i, Name: final[i]}
 		}
-		n = &serialNode{in: n, what: "distinct", make: func() func(vm.Op) vm.Op {
+		mkDistinct := func() func(vm.Op) vm.Op {
 			return func(next vm.Op) vm.Op { return &vm.Distinct{Keys: keys, Next: next} }
-		}}
+		}
+		n = &serialNode{in: n, what: "distinct", make: mkDistinct, partial: mkDistinct}
 	}
 	limit, offset := s.Limit, s.Offset
 	var distinctOn []vm.Expr

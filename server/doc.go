@@ -9,6 +9,7 @@
 // Tables are reached through a [Catalog]; the daemon's catalog reads the signed table indexes
 // of package db. Blobs are read through the block cache of package cache.
 //
-// Queries run on the replica that receives them; splitting a query among peers is not done
-// yet (peers are discovered and counted, and the internode endpoint authenticates them).
+// With peers, a query whose plan has a distributable fragment is split among them
+// (distribute.go): this replica scans its share of the blocks, the peers run theirs through the
+// internode endpoint (internode_fragment.go), and their partial results are merged here.
 package server

@@ -151,7 +151,7 @@ func (s *Server) queryHandler(w http.ResponseWriter, r *http.Request) {
 		cols = nil // the rows are the plan's lines
 	}
 	rs := newResultSetWriter(ow, cols)
-	err = cause(pq.Run(ctx, rs))
+	err = cause(s.runQuery(ctx, pq, rs, &distQuery{r: r, text: text, database: database, counts: counts, q: q}))
 	pst := pq.Stats()
 	fs := &finalStatus{
 		hits: counts.Hits.Load(), misses: counts.Misses.Load(),

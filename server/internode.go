@@ -92,8 +92,11 @@ func VerifyInternode(r *http.Request, key *[32]byte, now time.Time) error {
 }
 
 // InternodeHandler returns the handler of the internode listener (-r). It serves
-// GET /internode/ping, which answers {"version": ..., "cluster_size": N} to an authenticated
-// peer; every request must carry a valid internode signature (401 otherwise). Without an
+// GET /internode/ping, which answers {"version": ..., "cluster_size": N, "node": ID} to an
+// authenticated peer (ID identifies this process, so that a node recognizes itself among its
+// peers), and POST /internode/fragment, which runs a share of a distributed query (see
+// internode_fragment.go); every request must carry a valid internode signature (401
+// otherwise). Without an
 // internode key every request is refused.
 func (s *Server) InternodeHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -109,7 +112,9 @@ func (s *Server) InternodeHandler() http.Handler {
 		}
 		switch {
 		case r.URL.Path == "/internode/ping" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
-			writeJSON(w, map[string]any{"version": s.cfg.Version, "cluster_size": s.clusterSize()})
+			writeJSON(w, map[string]any{"version": s.cfg.Version, "cluster_size": s.clusterSize(), "node": s.nodeID})
+		case r.URL.Path == "/internode/fragment" && r.Method == http.MethodPost:
+			s.fragmentHandler(w, r)
 		default:
 			textError(w, http.StatusNotFound, "no such internode endpoint: "+r.URL.Path)
 		}

@@ -20,8 +20,10 @@ const DefaultPeerRefresh = 15 * time.Second
 //	                         each at port
 //	host:port,host:port,...  a static list
 //
-// Peers are counted for the cluster size GET / reports. Queries are not split among peers yet:
-// each query runs on the replica that receives it.
+// Peers are counted for the cluster size GET / reports, and queries are split among them (see
+// distribute.go): the addresses are their internode listeners, and a replica recognizes itself
+// among them by the node ID its own GET /internode/ping returns, so the list may (and with a
+// headless Service does) include the replica itself.
 type Peers struct {
 	spec     string
 	static   []string

@@ -58,6 +58,13 @@ type Config struct {
 	Peers *Peers
 	// InternodeKey authenticates the internode endpoint (see InternodeKey); nil disables it.
 	InternodeKey *[32]byte
+	// MinDistributedBlocks is the number of blocks from which a query is split among the
+	// peers (0: DefaultMinDistributedBlocks; negative: queries always run where they arrive).
+	// Distribution needs Peers and InternodeKey. See distribute.go.
+	MinDistributedBlocks int
+	// PeerTimeout bounds how long a peer may take to accept a share of a query, up to the
+	// first byte of its answer (0: DefaultPeerTimeout).
+	PeerTimeout time.Duration
 	// Version is reported by GET / and the X-Sneller-Version header (default: the build's).
 	Version string
 }
@@ -69,6 +76,8 @@ type Server struct {
 	metrics *metrics
 	slots   chan struct{}
 	handler http.Handler
+	nodeID  string       // this process among the peers (GET /internode/ping)
+	dist    *distributor // distributed queries
 
 	// base is the parent context of every request served by Serve; it is cancelled when the
 	// shutdown deadline passes.
@@ -116,6 +125,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Registry == nil {
 		cfg.Registry = NewRegistry()
 	}
+	if cfg.PeerTimeout <= 0 {
+		cfg.PeerTimeout = DefaultPeerTimeout
+	}
 	s := &Server{cfg: cfg, log: cfg.Logger, slots: make(chan struct{}, cfg.MaxConcurrent)}
 	s.base, s.cancelBase = context.WithCancelCause(context.Background())
 	m, err := newMetrics(cfg.Registry, cfg.Cache)
@@ -123,6 +135,10 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: metrics: %w", err)
 	}
 	s.metrics = m
+	s.nodeID = newNodeID()
+	if s.dist, err = newDistributor(s); err != nil {
+		return nil, fmt.Errorf("server: metrics: %w", err)
+	}
 	s.handler = s.routes()
 	return s, nil
 }

@@ -147,8 +147,13 @@ type HashAgg struct {
 type AggShared struct {
 	mu      sync.Mutex
 	Workers int
-	closed  int
-	t       *aggTable
+	// EmitStates, when set, receives each group's key values (nil without GROUP BY) and its
+	// aggregates' partial states (Agg.State) when the last worker closes, instead of the
+	// results going to Next: a replica running its share of a distributed aggregation. The
+	// values are valid during the call only.
+	EmitStates func(key, states []Value) error
+	closed     int
+	t          *aggTable
 }
 
 func (h *HashAgg) table(c *Ctx) *aggTable {
@@ -400,7 +405,77 @@ func (h *HashAgg) Close(c *Ctx) error {
 	if s.closed < s.Workers {
 		return nil
 	}
+	if s.EmitStates != nil {
+		return h.emitStates(s.t, s.EmitStates)
+	}
 	return h.emit(c, s.t)
+}
+
+// MergeStates folds one group's partial states, computed elsewhere (another replica's
+// EmitStates), into h's table: key holds the group's key values (nil for an aggregation
+// without GROUP BY) and states one Agg.State value per aggregate. A HashAgg may receive both
+// batches (Push) and partial states; Close merges everything as usual.
+func (h *HashAgg) MergeStates(c *Ctx, key, states []Value) error {
+	t := h.table(c)
+	if len(key) != len(h.Keys) || len(states) != len(t.aggs) {
+		return fmt.Errorf("partial aggregation state: %d keys and %d states, want %d and %d", len(key), len(states), len(h.Keys), len(t.aggs))
+	}
+	g := int32(0)
+	if len(h.Keys) > 0 {
+		for j, k := range key {
+			if k.IsMissing() {
+				return fmt.Errorf("partial aggregation state: key %d is MISSING", j)
+			}
+		}
+		var err error
+		g, err = t.group(keyHash(key), key, func() []Value {
+			kv := make([]Value, len(key))
+			for j := range key {
+				kv[j] = key[j].Clone()
+			}
+			return kv
+		})
+		if err != nil {
+			return err
+		}
+		if err := t.resize(); err != nil {
+			return err
+		}
+	}
+	for i, a := range t.aggs {
+		if err := a.MergeState(int(g), states[i]); err != nil {
+			return err
+		}
+	}
+	return t.account()
+}
+
+// emitStates passes every group's key and partial states to f, then releases the table.
+func (h *HashAgg) emitStates(t *aggTable, f func(key, states []Value) error) error {
+	defer t.release()
+	states := make([]Value, len(t.aggs))
+	for g := 0; g < t.ngroup; g++ {
+		for i, a := range t.aggs {
+			states[i] = a.State(g)
+		}
+		if err := f(t.keys[g], states); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keyHash is the hash of a group's key tuple, as the grouping of rows computes it.
+func keyHash(key []Value) uint64 {
+	h := uint64(0)
+	for j, v := range key {
+		if j == 0 {
+			h = HashValue(v)
+		} else {
+			h = HashCombine(h, HashValue(v))
+		}
+	}
+	return h
 }
 
 // mergeTables folds src's groups into dst.
@@ -410,14 +485,7 @@ func mergeTables(dst, src *aggTable) error {
 		d := int32(0)
 		if grouped {
 			key := src.keys[g]
-			h := uint64(0)
-			for j, v := range key {
-				if j == 0 {
-					h = HashValue(v)
-				} else {
-					h = HashCombine(h, HashValue(v))
-				}
-			}
+			h := keyHash(key)
 			var err error
 			d, err = dst.group(h, key, func() []Value { return key })
 			if err != nil {

@@ -22,6 +22,11 @@ type Sort struct {
 	// Bound, when set, receives the first key of the worst kept row once the top-k heap is
 	// full (see TopKBound).
 	Bound *TopKBound
+	// EmitIDs adds to the output batches one more variable, after the input's: each row's
+	// position in the input (its batch's Base plus its index), which breaks ties between equal
+	// keys. A replica running its share of a distributed top-k sends it along, so that the
+	// final sort breaks ties exactly as a single node would.
+	EmitIDs bool
 
 	buf  rowBuf
 	heap sortHeap
@@ -145,6 +150,9 @@ func (s *Sort) Close(c *Ctx) error {
 	width := 0
 	if len(rows) > 0 {
 		width = len(rows[0]) - nk - 1
+		if s.EmitIDs {
+			width++
+		}
 	}
 	err := emitRows(c, s.Next, rows, nk, width)
 	s.buf.release()

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-func pushAll(t *testing.T, op Op, c *Ctx, batches ...*Batch) {
+func pushAll(t testing.TB, op Op, c *Ctx, batches ...*Batch) {
 	t.Helper()
 	for _, b := range batches {
 		if err := op.Push(c, b); err != nil && err != ErrDone {

@@ -7,6 +7,9 @@ import "sync"
 // the first sort key of its worst kept row once it holds k rows.
 type TopKBound struct {
 	Desc bool
+	// Ties is set when rows whose first key equals the bound may still make the cut (the
+	// sort has more keys, which decide between them): blocks that reach the bound are read.
+	Ties bool
 
 	mu  sync.Mutex
 	val Value
@@ -28,14 +31,17 @@ func (t *TopKBound) Get() (Value, bool) {
 }
 
 // Beats reports whether some row of a block whose column holds only values of one class in
-// [lo, hi] (no NULL, no MISSING) could sort strictly before the bound.
+// [lo, hi] (no NULL, no MISSING) could sort strictly before the bound (or tie with it, when
+// Ties is set).
 func (t *TopKBound) Beats(lo, hi Value) bool {
 	b, ok := t.Get()
 	if !ok {
 		return true
 	}
 	if t.Desc {
-		return Compare(hi, b) > 0
+		c := Compare(hi, b)
+		return c > 0 || (t.Ties && c == 0)
 	}
-	return Compare(lo, b) < 0
+	c := Compare(lo, b)
+	return c < 0 || (t.Ties && c == 0)
 }

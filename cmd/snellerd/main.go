@@ -38,6 +38,7 @@ type config struct {
 	cacheSize                            sizeFlag
 	cacheSizeEnv                         string
 	maxConcurrent                        int
+	distributeMin                        int
 	queryTimeout, shutdownTimeout        time.Duration
 	queryMemory, maxBody                 sizeFlag
 	webhookTTL                           time.Duration
@@ -91,6 +92,7 @@ func newFlags(getenv func(string) string, c *config) *flag.FlagSet {
 	}
 	fs.Var(&c.cacheSize, "cache-size", "block cache size `limit`, e.g. 512MiB or 4GiB; keep it below the cache volume's size ($SNELLER_CACHE_SIZE when set)")
 	fs.IntVar(&c.maxConcurrent, "max-concurrent", 0, "queries running at once; more get 429 (default 4 × the number of CPUs)")
+	fs.IntVar(&c.distributeMin, "distribute-min-blocks", server.DefaultMinDistributedBlocks, "split a query among the peers when it reads at least this many blocks (negative: never)")
 	fs.DurationVar(&c.queryTimeout, "query-timeout", server.DefaultQueryTimeout, "per-query time limit")
 	c.queryMemory = sizeFlag{server.DefaultMemoryLimit}
 	fs.Var(&c.queryMemory, "query-memory", "per-query memory `limit` for GROUP BY, ORDER BY, DISTINCT, joins and windows")
@@ -105,7 +107,7 @@ func newFlags(getenv func(string) string, c *config) *flag.FlagSet {
 
 func usage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "usage: snellerd [daemon] [flags]\n       snellerd version\n\n")
-	fmt.Fprintf(w, "Serves SQL queries over HTTP (see docs/http-api.md). Queries run on the replica that\nreceives them; peers are discovered and counted, not yet given work.\n\nFlags:\n")
+	fmt.Fprintf(w, "Serves SQL queries over HTTP (see docs/http-api.md). With -peers, a query that reads\nenough blocks is split among the replicas, which scan their shares and send back partial\nresults (over the authenticated internode port, -r).\n\nFlags:\n")
 	fs.SetOutput(w)
 	fs.PrintDefaults()
 	fmt.Fprintf(w, "\n%s", environment)
@@ -222,6 +224,8 @@ func serve(ctx context.Context, c *config, getenv func(string) string, log *slog
 		ShutdownTimeout: c.shutdownTimeout,
 		Peers:           peers,
 		InternodeKey:    internodeKey,
+
+		MinDistributedBlocks: c.distributeMin,
 	})
 	if err != nil {
 		return err
