@@ -61,19 +61,25 @@ var (
 	dd2Log10e  = dd{0.86858896380650363334, 1.1430059694096389311e-17} // 2·log10(e)
 )
 
+// logReduce writes a finite x > 0 as m·2^e with m in [1/scale, 2/scale) (scale is 4/3 or √2,
+// so that m is close to 1), scaling subnormals into the normal range first.
+func logReduce(x, scale float64) (e int, m float64) {
+	bias := 0
+	if x < 0x1p-1022 {
+		x *= 0x1p64
+		bias = 64
+	}
+	e = int((math.Float64bits(x*scale)>>52)&0x7ff) - 0x3ff
+	m = math.Float64frombits(uint64(int64(math.Float64bits(x)) - int64(e)<<52))
+	return e - bias, m
+}
+
 // log10dd returns log10(x) as a double-double for a finite x > 0. The mantissa is reduced
 // to [1/k, 2/k) with k = scale (4/3 or √2): the choice moves which side of a halfway point
 // the final rounding lands on for a handful of inputs, and each caller uses the one that
 // matches the reference engine.
 func log10dd(x, scale float64) dd {
-	bias := 0
-	if x < 0x1p-1022 { // subnormal: scale into the normal range first
-		x *= 0x1p64
-		bias = 64
-	}
-	e := int((math.Float64bits(x*scale)>>52)&0x7ff) - 0x3ff
-	m := math.Float64frombits(uint64(int64(math.Float64bits(x)) - int64(e)<<52))
-	e -= bias
+	e, m := logReduce(x, scale)
 	y := ddDiv(ddSum(-1, m), ddSum(1, m))
 	y2 := y.hi * y.hi
 	p := 0.6653725819576758460e-1
@@ -160,14 +166,8 @@ func ln(x float64) float64 {
 	if r, ok := logSpecial(x); ok {
 		return r
 	}
-	bias := 0
-	if x < 0x1p-1022 {
-		x *= 0x1p64
-		bias = 64
-	}
-	e := int((math.Float64bits(x*(1/0.75))>>52)&0x7ff) - 0x3ff
-	m := math.Float64frombits(uint64(int64(math.Float64bits(x)) - int64(e)<<52))
-	return lnSeries(e-bias, ddDiv(ddSum(-1, m), ddSum(1, m)))
+	e, m := logReduce(x, 1/0.75)
+	return lnSeries(e, ddDiv(ddSum(-1, m), ddSum(1, m)))
 }
 
 // ln1p is LN1P: ln(1 + x), accurate for x near 0 (within an ulp). 1 + x is never formed:
@@ -183,16 +183,10 @@ func ln1p(x float64) float64 {
 	case x > 1e300:
 		return ln(x) // 1 + x rounds to x, and 2^-e below would leave the normal range
 	}
-	xp1 := x + 1
-	bias := 0
-	if xp1 < 0x1p-1022 {
-		xp1 *= 0x1p64
-		bias = 64
-	}
-	e := int((math.Float64bits(xp1*(1/0.75))>>52)&0x7ff) - 0x3ff
-	t := math.Float64frombits(uint64(int64(math.Float64bits(1)) - int64(e)<<52)) // 2^-e
+	e, _ := logReduce(x+1, 1/0.75) // x > -1, so x + 1 ≥ 2^-53 is never subnormal
+	t := math.Ldexp(1, -e)
 	m := math.FMA(x, t, t-1)
-	return lnSeries(e-bias, ddDiv(dd{m, 0}, ddSumFast(2, m)))
+	return lnSeries(e, ddDiv(dd{m, 0}, ddSumFast(2, m)))
 }
 
 // ddSumFast is the exact sum of a and b when |a| ≥ |b|.

@@ -52,14 +52,7 @@ func estrin8(x, x2, x4 float64, c []float64) float64 {
 
 // lndd returns ln(x) as a double-double for a finite x > 0.
 func lndd(x float64) dd {
-	bias := 0
-	if x < 0x1p-1022 {
-		x *= 0x1p64
-		bias = 64
-	}
-	e := int((math.Float64bits(x*(1/0.75))>>52)&0x7ff) - 0x3ff
-	m := math.Float64frombits(uint64(int64(math.Float64bits(x)) - int64(e)<<52))
-	e -= bias
+	e, m := logReduce(x, 1/0.75)
 	y := ddDiv(ddSum(-1, m), ddSum(1, m))
 	y2 := ddSquare(y)
 	y4 := y2.hi * y2.hi

@@ -94,6 +94,23 @@ func reduceHuge(x float64) (q int, r dd) {
 	return q & 3, r
 }
 
+// positive is 1 when r > 0, else 0.
+func positive(r dd) int {
+	if r.hi > 0 {
+		return 1
+	}
+	return 0
+}
+
+// quarterTurnBack moves a reduced argument by a quarter turn towards zero: r - π/2 for r > 0,
+// r + π/2 otherwise (turning a reduction modulo π/2 into one modulo π).
+func quarterTurnBack(r dd) dd {
+	if r.hi > 0 {
+		return ddAdd(r, dd{-piA2 * 0.5, -piB2 * 0.5})
+	}
+	return ddAdd(r, dd{piA2 * 0.5, piB2 * 0.5})
+}
+
 // sinKernel returns sin(s) for a reduced |s| ≤ π/2 given as a double-double.
 func sinKernel(s dd) float64 {
 	t := s
@@ -151,13 +168,9 @@ func sin(x float64) float64 {
 		odd = int64(kl)&1 != 0
 	default:
 		q, r := reduceHuge(x)
-		pos := 0
-		if r.hi > 0 {
-			pos = 1
-		}
-		odd = ((q&3)*2+pos+1)>>2&1 != 0
+		odd = (q*2+positive(r)+1)>>2&1 != 0
 		if q&1 != 0 {
-			r = ddAdd(r, dd{-math.Copysign(piA2*0.5, r.hi), -math.Copysign(piB2*0.5, r.hi)})
+			r = quarterTurnBack(r)
 		}
 		s = ddNormalize(r)
 	}
@@ -192,17 +205,9 @@ func cos(x float64) float64 {
 		q2 = int64(kl)&2 != 0
 	default:
 		q, r := reduceHuge(x)
-		pos := 0
-		if r.hi > 0 {
-			pos = 1
-		}
-		q2 = ((q&3)*2+pos+7)>>1&2 != 0
+		q2 = (q*2+positive(r)+7)>>1&2 != 0
 		if q&1 == 0 {
-			sign := -1.0
-			if r.hi > 0 {
-				sign = 1
-			}
-			r = ddAdd(r, dd{sign * piA2 * -0.5, sign * piB2 * -0.5})
+			r = quarterTurnBack(r)
 		}
 		s = ddNormalize(r)
 	}
