@@ -37,7 +37,7 @@ type VersionedSource interface {
 
 // versionedSource attaches a version to a table's source.
 type versionedSource struct {
-	vm.Source
+	wrapped
 	v TableVersion
 }
 
