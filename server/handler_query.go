@@ -131,16 +131,13 @@ func (s *Server) queryHandler(w http.ResponseWriter, r *http.Request) {
 
 	// Run, streaming the rows.
 	trailers := strings.Contains(strings.ToLower(r.Header.Get("TE")), "trailers")
-	lw := &lazyWriter{w: w}
-	if trailers {
-		lw.onCommit = func(h http.Header) { h.Set("Trailer", "Server-Timing") }
-	}
-	ow, err := output.New(of.format, lw, pq.Columns())
+	lw := &lazyWriter{w: w, trailers: trailers}
+	cols := pq.Columns()
+	ow, err := output.New(of.format, lw, cols)
 	if err != nil {
 		s.queryFailed(w, q, err, phaseRun)
 		return
 	}
-	cols := pq.Columns()
 	if st.Explain != nil {
 		cols = nil // the rows are the plan's lines
 	}
