@@ -111,7 +111,7 @@ func (e *dbEnv) Table(ctx context.Context, path []string) (vm.Source, error) {
 		return nil, err
 	}
 	src := tbl.Source(func(path, etag string, size int64) pack.Fetcher { return e.fetch(path, etag, size) })
-	return &versionedSource{Source: src, v: TableVersion{Database: d, Table: tb, ETag: tbl.ETag(), Created: tbl.Created()}}, nil
+	return &versionedSource{wrapped: wrapped{src}, v: TableVersion{Database: d, Table: tb, ETag: tbl.ETag(), Created: tbl.Created()}}, nil
 }
 
 func (e *dbEnv) Tables(ctx context.Context) ([]string, error) {

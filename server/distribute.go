@@ -16,8 +16,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/sneller-re/sneller/cache"
 	"github.com/sneller-re/sneller/ion"
 	"github.com/sneller-re/sneller/plan"
@@ -59,18 +57,13 @@ const (
 	maxPeerError = 4 << 10
 )
 
-// distributor holds what the coordinator knows of its peers, and the metrics of distribution.
+// distributor holds what the coordinator knows of its peers.
 type distributor struct {
 	s      *Server
 	client *http.Client
 
 	mu    sync.Mutex
 	peers map[string]*peerState // by internode address
-
-	queries  prometheus.Counter
-	shares   prometheus.Counter
-	failures *prometheus.CounterVec // by reason
-	served   *prometheus.CounterVec // fragments served, by outcome
 }
 
 // peerState is what is known of one peer address.
@@ -85,35 +78,15 @@ func newNodeID() string {
 	return hex.EncodeToString(b[:])
 }
 
-func newDistributor(s *Server) (*distributor, error) {
-	timeout := s.cfg.PeerTimeout
+func newDistributor(s *Server) *distributor {
 	tr := &http.Transport{
 		DialContext:           (&net.Dialer{Timeout: pingTimeout, KeepAlive: 30 * time.Second}).DialContext,
 		MaxIdleConnsPerHost:   16,
 		IdleConnTimeout:       90 * time.Second,
-		ResponseHeaderTimeout: timeout,
+		ResponseHeaderTimeout: s.cfg.PeerTimeout,
 		DisableCompression:    true,
 	}
-	d := &distributor{s: s, client: &http.Client{Transport: tr}, peers: map[string]*peerState{},
-		queries: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "sneller_distributed_queries_total", Help: "Queries whose blocks were split among the peers.",
-		}),
-		shares: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "sneller_peer_shares_total", Help: "Shares of distributed queries sent to peers.",
-		}),
-		failures: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "sneller_peer_failures_total", Help: "Peer failures seen by coordinators: unreachable (left out for a while), refused (an error status), error (an error record before any result; the share ran here), mid_stream (after results were merged; the query failed).",
-		}, []string{"reason"}),
-		served: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "sneller_internode_fragments_total", Help: "Shares of distributed queries this node ran for a coordinator, by outcome (ok; refused before running; failed; cancelled by the coordinator, which stops reading once a LIMIT is met).",
-		}, []string{"outcome"}),
-	}
-	for _, c := range []prometheus.Collector{d.queries, d.shares, d.failures, d.served} {
-		if err := s.cfg.Registry.Register(c); err != nil {
-			return nil, err
-		}
-	}
-	return d, nil
+	return &distributor{s: s, client: &http.Client{Transport: tr}, peers: map[string]*peerState{}}
 }
 
 // members returns the name of this node among the peers ("" when it is not listed) and the
@@ -153,7 +126,7 @@ func (d *distributor) members(ctx context.Context) (self string, others []string
 				}
 				d.mu.Unlock()
 				if err != nil {
-					d.failures.WithLabelValues("unreachable").Inc()
+					d.s.metrics.peerFailures.WithLabelValues("unreachable").Inc()
 					d.s.log.Warn("peer unreachable; left out of queries for a while", "peer", a, "for", peerDownFor, "error", err.Error())
 				}
 			}(a)
@@ -199,8 +172,7 @@ func (d *distributor) ping(ctx context.Context, addr string) (string, error) {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		msg, _ := io.ReadAll(io.LimitReader(resp.Body, maxPeerError))
-		return "", fmt.Errorf("ping: %s: %s", resp.Status, strings.TrimSpace(string(msg)))
+		return "", fmt.Errorf("ping: %w", refusal(resp))
 	}
 	var p struct {
 		Node string `json:"node"`
@@ -212,6 +184,13 @@ func (d *distributor) ping(ctx context.Context, addr string) (string, error) {
 		return "", errors.New("ping: the peer reports no node ID")
 	}
 	return p.Node, nil
+}
+
+// refusal is the error of a peer's answer with a status other than 200: the status and the
+// start of the peer's message.
+func refusal(resp *http.Response) error {
+	msg, _ := io.ReadAll(io.LimitReader(resp.Body, maxPeerError))
+	return fmt.Errorf("%s: %s", resp.Status, strings.TrimSpace(string(msg)))
 }
 
 // fragmentRequest is the body of POST /internode/fragment.
@@ -253,14 +232,14 @@ type distQuery struct {
 func (s *Server) runQuery(ctx context.Context, pq *plan.Query, w plan.RowWriter, dq *distQuery) error {
 	d := s.dist
 	min := s.cfg.MinDistributedBlocks
-	if d == nil || s.cfg.Peers == nil || s.cfg.InternodeKey == nil || min < 0 {
+	if s.cfg.Peers == nil || s.cfg.InternodeKey == nil || min < 0 {
 		return pq.Run(ctx, w)
 	}
 	if min == 0 {
 		min = DefaultMinDistributedBlocks
 	}
 	f, ok := pq.Fragment()
-	if !ok || len(f.Blocks) < min || len(f.Blocks) == 0 {
+	if !ok || len(f.Blocks) < min {
 		return pq.Run(ctx, w)
 	}
 	self, others := d.members(ctx)
@@ -310,8 +289,8 @@ func (s *Server) runQuery(ctx context.Context, pq *plan.Query, w plan.RowWriter,
 	if len(shares) == 0 {
 		return pq.Run(ctx, w)
 	}
-	d.queries.Inc()
-	d.shares.Add(float64(len(shares)))
+	s.metrics.distQueries.Inc()
+	s.metrics.peerShares.Add(float64(len(shares)))
 	s.log.Debug("distributed query", "query_id", dq.q.id, "blocks", len(f.Blocks), "local", len(parts[0]), "peers", strings.Join(names, ","))
 	return pq.RunDistributed(ctx, w, parts[0], shares)
 }
@@ -328,7 +307,7 @@ func (d *distributor) runShare(ctx context.Context, peer, token string, body []b
 			err = fmt.Errorf("peer %s: %w", peer, err)
 		}
 		if ctx.Err() == nil {
-			d.failures.WithLabelValues(reason).Inc()
+			d.s.metrics.peerFailures.WithLabelValues(reason).Inc()
 		}
 		return err
 	}
@@ -349,8 +328,7 @@ func (d *distributor) runShare(ctx context.Context, peer, token string, body []b
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		msg, _ := io.ReadAll(io.LimitReader(resp.Body, maxPeerError))
-		return fail("refused", fmt.Errorf("%s: %s", resp.Status, strings.TrimSpace(string(msg))))
+		return fail("refused", refusal(resp))
 	}
 	rd := ion.NewReader(resp.Body)
 	var st *peerStatus
@@ -358,41 +336,30 @@ func (d *distributor) runShare(ctx context.Context, peer, token string, body []b
 		if st != nil {
 			return fail("error", errors.New("a value after the final status"))
 		}
-		v := rd.Value()
-		if h, err := ion.ReadHead(v); err == nil && h.Type == ion.AnnotationType {
-			annots, inner, _, err := ion.Unannotate(v)
-			if err != nil {
-				return fail("error", err)
-			}
-			sym, _, err := ion.ReadLabel(annots)
-			if err != nil {
-				return fail("error", err)
-			}
-			label, _ := rd.Symtab().Get(sym)
-			x, err := vm.DecodeIon(inner, rd.Symtab())
-			if err != nil {
-				return fail("error", err)
-			}
-			switch label {
-			case finalStatusLabel:
-				st = &peerStatus{hits: x.Field("hits").Int(), misses: x.Field("misses").Int(),
-					scanned: x.Field("scanned").Int(), skipped: x.Field("blocks_skipped").Int()}
-				continue
-			case "query_error":
-				return fail("error", errors.New(x.Field("error_message").String()))
-			}
-			return fail("error", fmt.Errorf("unexpected %s:: value", label))
-		}
-		x, err := vm.DecodeIon(v, rd.Symtab())
+		label, annotated, err := ionLabel(rd.Value(), rd.Symtab())
 		if err != nil {
 			return fail("error", err)
 		}
-		sent++
-		if err := emit(x); err != nil {
-			if errors.Is(err, vm.ErrDone) {
-				return err // the query has enough: stop reading (closing the body ends the peer's work)
+		x, err := vm.DecodeIon(rd.Value(), rd.Symtab()) // without the annotation
+		if err != nil {
+			return fail("error", err)
+		}
+		switch {
+		case !annotated:
+			sent++
+			if err := emit(x); err != nil {
+				if errors.Is(err, vm.ErrDone) {
+					return err // the query has enough: stop reading (closing the body ends the peer's work)
+				}
+				return fmt.Errorf("merging the results of peer %s: %w", peer, err)
 			}
-			return fmt.Errorf("merging the results of peer %s: %w", peer, err)
+		case label == finalStatusLabel:
+			st = &peerStatus{hits: x.Field("hits").Int(), misses: x.Field("misses").Int(),
+				scanned: x.Field("scanned").Int(), skipped: x.Field("blocks_skipped").Int()}
+		case label == "query_error":
+			return fail("error", errors.New(x.Field("error_message").String()))
+		default:
+			return fail("error", fmt.Errorf("unexpected %s:: value", label))
 		}
 	}
 	if err := rd.Err(); err != nil {
@@ -408,30 +375,35 @@ func (d *distributor) runShare(ctx context.Context, peer, token string, body []b
 	return nil
 }
 
-// limitedSource passes the identity of the table's blocks through (plan.DistSource).
-func (s *limitedSource) Version() string {
+// ionLabel returns the first annotation of an encoded Ion value, and whether it has one.
+func ionLabel(v []byte, st *ion.Symtab) (label string, annotated bool, err error) {
+	if h, err := ion.ReadHead(v); err != nil || h.Type != ion.AnnotationType {
+		return "", false, nil // DecodeIon reports a bad head
+	}
+	annots, _, _, err := ion.Unannotate(v)
+	if err != nil {
+		return "", true, err
+	}
+	sym, _, err := ion.ReadLabel(annots)
+	if err != nil {
+		return "", true, err
+	}
+	label, _ = st.Get(sym)
+	return label, true, nil
+}
+
+// wrapped is the table source under one of the server's wrappers (versionedSource,
+// limitedSource): it passes the identity of the table's blocks through (plan.DistSource).
+type wrapped struct{ vm.Source }
+
+func (s wrapped) Version() string {
 	if d, ok := s.Source.(plan.DistSource); ok {
 		return d.Version()
 	}
 	return ""
 }
 
-func (s *limitedSource) BlockKey(i int) (string, int) {
-	if d, ok := s.Source.(plan.DistSource); ok {
-		return d.BlockKey(i)
-	}
-	return "", -1
-}
-
-// versionedSource passes the identity of the table's blocks through too (plan.DistSource).
-func (s *versionedSource) Version() string {
-	if d, ok := s.Source.(plan.DistSource); ok {
-		return d.Version()
-	}
-	return ""
-}
-
-func (s *versionedSource) BlockKey(i int) (string, int) {
+func (s wrapped) BlockKey(i int) (string, int) {
 	if d, ok := s.Source.(plan.DistSource); ok {
 		return d.BlockKey(i)
 	}

@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
+	"github.com/sneller-re/sneller/auth"
+	"github.com/sneller-re/sneller/cache"
 	"github.com/sneller-re/sneller/internal/bytesize"
-
 	"github.com/sneller-re/sneller/plan"
+	"github.com/sneller-re/sneller/sql"
 	"github.com/sneller-re/sneller/vm"
 )
 
@@ -22,8 +25,9 @@ import (
 type queryEnv struct {
 	env    plan.Env
 	tenant string
-	limit  int64        // 0: no scan limit
-	used   atomic.Int64 // bytes of the blocks opened so far
+	limit  int64         // 0: no scan limit
+	used   atomic.Int64  // bytes of the blocks opened so far
+	counts *cache.Counts // the query's block cache hits and misses
 
 	mu  sync.Mutex
 	err error
@@ -31,6 +35,23 @@ type queryEnv struct {
 	// of those whose source has none.
 	versions    []TableVersion
 	unversioned int
+}
+
+// prepare plans a statement of tenant t over database (UTCNOW() is now; the time of planning
+// when zero). Its tables are read through the block cache, counting the query's hits and
+// misses in env.counts. When planning fails because the catalog failed, the error is the
+// catalog's.
+func (s *Server) prepare(ctx context.Context, st *sql.Statement, t *auth.Tenant, database string, now time.Time) (*plan.Query, *queryEnv, error) {
+	counts := &cache.Counts{}
+	env := &queryEnv{env: s.cfg.Catalog.Env(t, database, s.fetchFunc(t, counts)), tenant: t.ID, limit: t.MaxScanBytes, counts: counts}
+	pq, err := plan.Prepare(ctx, st, env, plan.Options{MemoryLimit: s.cfg.MemoryLimit, Workers: s.cfg.Workers, Now: now})
+	if err != nil {
+		if c := env.cause(); c != nil {
+			err = c
+		}
+		return nil, env, err
+	}
+	return pq, env, nil
 }
 
 func (e *queryEnv) record(err error) {
@@ -70,14 +91,14 @@ func (e *queryEnv) Table(ctx context.Context, path []string) (vm.Source, error) 
 		e.mu.Unlock()
 	}
 	if err == nil && e.limit > 0 {
-		src = &limitedSource{Source: src, env: e}
+		src = &limitedSource{wrapped: wrapped{src}, env: e}
 	}
 	return src, err
 }
 
 // limitedSource charges the query's scan budget for each block opened.
 type limitedSource struct {
-	vm.Source
+	wrapped
 	env *queryEnv
 }
 

@@ -227,7 +227,7 @@ func (e *fakeEnv) Table(ctx context.Context, path []string) (vm.Source, error) {
 		src = ft.wrap(src)
 	}
 	if !ft.unversioned {
-		src = &versionedSource{Source: src, v: TableVersion{Database: d, Table: tb, ETag: fmt.Sprintf(`"fake-v%d"`, ft.version), Created: ft.created}}
+		src = &versionedSource{wrapped: wrapped{src}, v: TableVersion{Database: d, Table: tb, ETag: fmt.Sprintf(`"fake-v%d"`, ft.version), Created: ft.created}}
 	}
 	return src, nil
 }

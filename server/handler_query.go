@@ -15,7 +15,6 @@ import (
 	"github.com/sneller-re/sneller/internal/bytesize"
 	"github.com/sneller-re/sneller/output"
 	"github.com/sneller-re/sneller/pack"
-	"github.com/sneller-re/sneller/plan"
 	"github.com/sneller-re/sneller/sql"
 )
 
@@ -83,13 +82,8 @@ func (s *Server) queryHandler(w http.ResponseWriter, r *http.Request) {
 	}
 
 	// Plan: resolve the tables (the catalog opens and verifies their indexes).
-	counts := &cache.Counts{}
-	env := &queryEnv{env: s.cfg.Catalog.Env(tenant, database, s.fetchFunc(tenant, counts)), tenant: tenant.ID, limit: tenant.MaxScanBytes}
-	pq, err := plan.Prepare(ctx, st, env, plan.Options{MemoryLimit: s.cfg.MemoryLimit, Workers: s.cfg.Workers})
+	pq, env, err := s.prepare(ctx, st, tenant, database, time.Time{})
 	if err != nil {
-		if c := env.cause(); c != nil {
-			err = c
-		}
 		s.queryFailed(w, q, cause(err), phasePlan)
 		return
 	}
@@ -137,24 +131,21 @@ func (s *Server) queryHandler(w http.ResponseWriter, r *http.Request) {
 
 	// Run, streaming the rows.
 	trailers := strings.Contains(strings.ToLower(r.Header.Get("TE")), "trailers")
-	lw := &lazyWriter{w: w}
-	if trailers {
-		lw.onCommit = func(h http.Header) { h.Set("Trailer", "Server-Timing") }
-	}
-	ow, err := output.New(of.format, lw, pq.Columns())
+	lw := &lazyWriter{w: w, trailers: trailers}
+	cols := pq.Columns()
+	ow, err := output.New(of.format, lw, cols)
 	if err != nil {
 		s.queryFailed(w, q, err, phaseRun)
 		return
 	}
-	cols := pq.Columns()
 	if st.Explain != nil {
 		cols = nil // the rows are the plan's lines
 	}
 	rs := newResultSetWriter(ow, cols)
-	err = cause(s.runQuery(ctx, pq, rs, &distQuery{r: r, text: text, database: database, counts: counts, q: q}))
+	err = cause(s.runQuery(ctx, pq, rs, &distQuery{r: r, text: text, database: database, counts: env.counts, q: q}))
 	pst := pq.Stats()
 	fs := &finalStatus{
-		hits: counts.Hits.Load(), misses: counts.Misses.Load(),
+		hits: env.counts.Hits.Load(), misses: env.counts.Misses.Load(),
 		scanned: pst.BytesScanned.Load(), rows: pst.RowsOut.Load(),
 		blocks: pst.BlocksTotal.Load(), blocksSkipped: pst.BlocksSkipped.Load(),
 		elapsed: time.Since(q.start), resultSet: rs.columns(),

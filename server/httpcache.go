@@ -1,10 +1,11 @@
 package server
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,7 +38,7 @@ type VersionedSource interface {
 
 // versionedSource attaches a version to a table's source.
 type versionedSource struct {
-	vm.Source
+	wrapped
 	v TableVersion
 }
 
@@ -107,26 +108,11 @@ func (k *cacheKey) etag() string {
 
 // sortedTables returns the distinct versions, sorted by name and ETag.
 func sortedTables(in []TableVersion) []TableVersion {
-	out := append([]TableVersion(nil), in...)
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Database != b.Database {
-			return a.Database < b.Database
-		}
-		if a.Table != b.Table {
-			return a.Table < b.Table
-		}
-		return a.ETag < b.ETag
-	})
-	n := 0
-	for i, t := range out {
-		if i > 0 && t.Database == out[n-1].Database && t.Table == out[n-1].Table && t.ETag == out[n-1].ETag {
-			continue
-		}
-		out[n] = t
-		n++
+	cmpTables := func(a, b TableVersion) int {
+		return cmp.Or(strings.Compare(a.Database, b.Database), strings.Compare(a.Table, b.Table), strings.Compare(a.ETag, b.ETag))
 	}
-	return out[:n]
+	out := slices.SortedFunc(slices.Values(in), cmpTables)
+	return slices.CompactFunc(out, func(a, b TableVersion) bool { return cmpTables(a, b) == 0 })
 }
 
 // lastModified is the newest Created time of the tables.

@@ -339,3 +339,31 @@ func TestETagListMatches(t *testing.T) {
 		}
 	}
 }
+
+// TestCacheKeyTables: the ETag depends on the set of table versions a query read, not on the
+// order they were resolved in or on a table read twice (a self-join).
+func TestCacheKeyTables(t *testing.T) {
+	a := TableVersion{Database: "d", Table: "a", ETag: `"1"`}
+	b := TableVersion{Database: "d", Table: "b", ETag: `"1"`}
+	a2 := TableVersion{Database: "d", Table: "a", ETag: `"2"`}
+	etag := func(tables ...TableVersion) string {
+		k := cacheKey{tenant: "t", version: "v", sql: "SELECT 1", tables: tables, format: "json"}
+		return k.etag()
+	}
+	ab := etag(a, b)
+	for _, same := range [][]TableVersion{{b, a}, {a, b, a}, {b, a, b, a}} {
+		if got := etag(same...); got != ab {
+			t.Errorf("tables %v: %s, want %s", same, got, ab)
+		}
+	}
+	for _, other := range [][]TableVersion{{a}, {a2, b}, {a, a2, b}, {TableVersion{Database: "e", Table: "a", ETag: `"1"`}, b}} {
+		if got := etag(other...); got == ab {
+			t.Errorf("tables %v have the ETag of %v", other, []TableVersion{a, b})
+		}
+	}
+	in := []TableVersion{b, a, b}
+	sortedTables(in)
+	if in[0] != b || in[1] != a || in[2] != b {
+		t.Errorf("sortedTables changed its input: %v", in)
+	}
+}

@@ -10,9 +10,7 @@ import (
 	"time"
 
 	"github.com/sneller-re/sneller/auth"
-	"github.com/sneller-re/sneller/cache"
 	"github.com/sneller-re/sneller/output"
-	"github.com/sneller-re/sneller/plan"
 	"github.com/sneller-re/sneller/sql"
 	"github.com/sneller-re/sneller/vm"
 )
@@ -30,7 +28,7 @@ import (
 func (s *Server) fragmentHandler(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	refuse := func(status int, msg string) {
-		s.dist.served.WithLabelValues("refused").Inc()
+		s.metrics.fragments.WithLabelValues("refused").Inc()
 		s.log.Warn("internode fragment refused", "query_id", r.Header.Get(HeaderQueryID), "remote", r.RemoteAddr, "status", status, "error", msg)
 		textError(w, status, msg)
 	}
@@ -79,13 +77,8 @@ func (s *Server) fragmentHandler(w http.ResponseWriter, r *http.Request) {
 		refuse(http.StatusBadRequest, err.Error())
 		return
 	}
-	counts := &cache.Counts{}
-	env := &queryEnv{env: s.cfg.Catalog.Env(tenant, req.Database, s.fetchFunc(tenant, counts)), tenant: tenant.ID, limit: tenant.MaxScanBytes}
-	pq, err := plan.Prepare(ctx, st, env, plan.Options{MemoryLimit: s.cfg.MemoryLimit, Workers: s.cfg.Workers, Now: time.UnixMicro(req.Now)})
+	pq, env, err := s.prepare(ctx, st, tenant, req.Database, time.UnixMicro(req.Now))
 	if err != nil {
-		if c := env.cause(); c != nil {
-			err = c
-		}
 		status, msg := classify(err, phasePlan)
 		refuse(status, msg)
 		return
@@ -123,35 +116,35 @@ func (s *Server) fragmentHandler(w http.ResponseWriter, r *http.Request) {
 	pst := pq.Stats()
 	attrs := []any{"query_id", r.Header.Get(HeaderQueryID), "tenant", tenant.ID, "table", f.Table,
 		"blocks", len(req.Blocks), "partials", partials, "bytes", pst.BytesScanned.Load(),
-		"cache_hits", counts.Hits.Load(), "cache_misses", counts.Misses.Load(), "duration", time.Since(start)}
+		"cache_hits", env.counts.Hits.Load(), "cache_misses", env.counts.Misses.Load(), "duration", time.Since(start)}
 	if err != nil && (gone != nil || r.Context().Err() != nil) {
-		s.dist.served.WithLabelValues("cancelled").Inc()
+		s.metrics.fragments.WithLabelValues("cancelled").Inc()
 		s.log.Debug("internode fragment cancelled by the coordinator", attrs...)
 		return
 	}
 	if err != nil {
-		s.dist.served.WithLabelValues("failed").Inc()
+		s.metrics.fragments.WithLabelValues("failed").Inc()
 		_, msg := classify(err, phaseRun)
 		s.log.Warn("internode fragment failed", append(attrs, "error", msg)...)
 		ow.Fail(errors.New(msg))
 		return
 	}
 	fs := vm.Struct([]vm.Field{
-		{Name: "hits", Value: vm.Int(counts.Hits.Load())},
-		{Name: "misses", Value: vm.Int(counts.Misses.Load())},
+		{Name: "hits", Value: vm.Int(env.counts.Hits.Load())},
+		{Name: "misses", Value: vm.Int(env.counts.Misses.Load())},
 		{Name: "scanned", Value: vm.Int(pst.BytesScanned.Load())},
 		{Name: "blocks", Value: vm.Int(int64(len(req.Blocks)))},
 		{Name: "blocks_skipped", Value: vm.Int(pst.BlocksSkipped.Load())},
 		{Name: "partials", Value: vm.Int(partials)},
 	})
 	if err := output.WriteIonAnnotated(ow, finalStatusLabel, fs); err != nil {
-		s.dist.served.WithLabelValues("failed").Inc()
+		s.metrics.fragments.WithLabelValues("failed").Inc()
 		return
 	}
 	if err := ow.Close(); err != nil {
-		s.dist.served.WithLabelValues("failed").Inc()
+		s.metrics.fragments.WithLabelValues("failed").Inc()
 		return
 	}
-	s.dist.served.WithLabelValues("ok").Inc()
+	s.metrics.fragments.WithLabelValues("ok").Inc()
 	s.log.Info("internode fragment", attrs...)
 }

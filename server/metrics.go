@@ -30,6 +30,12 @@ type metrics struct {
 	inflight      prometheus.Gauge
 	authFailures  *prometheus.CounterVec // by reason
 	requests      *prometheus.CounterVec // by route and status, every endpoint
+
+	// distributed queries (distribute.go, internode_fragment.go)
+	distQueries  prometheus.Counter
+	peerShares   prometheus.Counter
+	peerFailures *prometheus.CounterVec // by reason
+	fragments    *prometheus.CounterVec // fragments served, by outcome
 }
 
 func newMetrics(reg *prometheus.Registry, c *cache.Cache) (*metrics, error) {
@@ -66,8 +72,21 @@ func newMetrics(reg *prometheus.Registry, c *cache.Cache) (*metrics, error) {
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sneller_http_requests_total", Help: "HTTP requests, by route and status.",
 		}, []string{"route", "status"}),
+		distQueries: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sneller_distributed_queries_total", Help: "Queries whose blocks were split among the peers.",
+		}),
+		peerShares: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sneller_peer_shares_total", Help: "Shares of distributed queries sent to peers.",
+		}),
+		peerFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "sneller_peer_failures_total", Help: "Peer failures seen by coordinators: unreachable (left out for a while), refused (an error status), error (an error record before any result; the share ran here), mid_stream (after results were merged; the query failed).",
+		}, []string{"reason"}),
+		fragments: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "sneller_internode_fragments_total", Help: "Shares of distributed queries this node ran for a coordinator, by outcome (ok; refused before running; failed; cancelled by the coordinator, which stops reading once a LIMIT is met).",
+		}, []string{"outcome"}),
 	}
-	cs := []prometheus.Collector{m.queries, m.duration, m.scanned, m.blocks, m.blocksSkipped, m.rows, m.streamErrors, m.inflight, m.authFailures, m.requests}
+	cs := []prometheus.Collector{m.queries, m.duration, m.scanned, m.blocks, m.blocksSkipped, m.rows, m.streamErrors, m.inflight, m.authFailures, m.requests,
+		m.distQueries, m.peerShares, m.peerFailures, m.fragments}
 	if c != nil {
 		stat := func(f func(cache.Stats) int64) func() float64 {
 			return func() float64 { return float64(f(c.Stats())) }

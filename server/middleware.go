@@ -40,7 +40,7 @@ func (s *Server) counted(route string, next http.Handler) http.Handler {
 	})
 }
 
-// statusWriter records the status of a response and whether it was committed.
+// statusWriter records the status of a response.
 type statusWriter struct {
 	http.ResponseWriter
 	status int
@@ -80,9 +80,6 @@ func (w *statusWriter) Status() int {
 	}
 	return w.status
 }
-
-// Committed reports whether the status line was sent.
-func (w *statusWriter) Committed() bool { return w.status != 0 }
 
 // textError answers with a status and a one-line plain-text message.
 func textError(w http.ResponseWriter, status int, msg string) {

@@ -287,11 +287,19 @@ func BenchmarkResultSetWriter(b *testing.B) {
 		{"select-star", nil},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			w := newResultSetWriter(&discardWriter{}, bc.cols)
+			d := &discardWriter{}
+			w := newResultSetWriter(d, bc.cols)
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				w.Row(rows[i%len(rows)])
+			}
+			b.StopTimer()
+			if d.rows != b.N || len(w.columns()) != 6 {
+				b.Fatalf("%d rows passed on of %d, %d columns", d.rows, b.N, len(w.columns()))
+			}
+			if set := w.columns()[5].set; b.N > 5 && set != 1<<ion.ListType|1<<typeMissing {
+				b.Fatalf("tags: %s", set)
 			}
 		})
 	}

@@ -136,9 +136,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.metrics = m
 	s.nodeID = newNodeID()
-	if s.dist, err = newDistributor(s); err != nil {
-		return nil, fmt.Errorf("server: metrics: %w", err)
-	}
+	s.dist = newDistributor(s)
 	s.handler = s.routes()
 	return s, nil
 }

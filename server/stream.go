@@ -9,15 +9,16 @@ import "net/http"
 type lazyWriter struct {
 	w         http.ResponseWriter
 	committed bool
-	// onCommit runs just before the status is sent (to set trailers, for example).
-	onCommit func(h http.Header)
+	// trailers announces the Server-Timing trailer with the status (the client accepts
+	// trailers).
+	trailers bool
 }
 
 func (l *lazyWriter) Write(p []byte) (int, error) {
 	if !l.committed {
 		l.committed = true
-		if l.onCommit != nil {
-			l.onCommit(l.w.Header())
+		if l.trailers {
+			l.w.Header().Set("Trailer", "Server-Timing")
 		}
 		l.w.WriteHeader(http.StatusOK)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -567,7 +568,8 @@ func checkIngress(t *testing.T, r *Rendered, vs valueSet) {
 	}
 }
 
-func checkServiceAccounts(t *testing.T, r *Rendered, vs valueSet) {
+// workloads returns the snellerd Deployment and the sdb CronJob.
+func workloads(t *testing.T, r *Rendered, vs valueSet) (*appsv1.Deployment, *batchv1.CronJob) {
 	t.Helper()
 	d, err := r.Deployment(vs.snellerdName)
 	if err != nil {
@@ -577,6 +579,12 @@ func checkServiceAccounts(t *testing.T, r *Rendered, vs valueSet) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return d, cj
+}
+
+func checkServiceAccounts(t *testing.T, r *Rendered, vs valueSet) {
+	t.Helper()
+	d, cj := workloads(t, r, vs)
 	if got := d.Spec.Template.Spec.ServiceAccountName; got != vs.snellerdSA {
 		t.Errorf("snellerd serviceAccountName %q, want %q", got, vs.snellerdSA)
 	}
@@ -598,14 +606,7 @@ func checkServiceAccounts(t *testing.T, r *Rendered, vs valueSet) {
 
 func checkScheduling(t *testing.T, r *Rendered, vs valueSet) {
 	t.Helper()
-	d, err := r.Deployment(vs.snellerdName)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cj, err := r.CronJob(vs.sdbName)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, cj := workloads(t, r, vs)
 	ds := d.Spec.Template.Spec
 	if vs.nodeSelector != nil && !reflect.DeepEqual(ds.NodeSelector, vs.nodeSelector) {
 		t.Errorf("nodeSelector %v, want %v", ds.NodeSelector, vs.nodeSelector)
@@ -621,15 +622,20 @@ func checkScheduling(t *testing.T, r *Rendered, vs valueSet) {
 		t.Errorf("sdb scheduling: affinity %v tolerations %v", js.Affinity, js.Tolerations)
 	}
 	if vs.pdb {
-		o, _ := r.Get("PodDisruptionBudget", vs.snellerdName)
-		pdb := o.Value.(*policyv1.PodDisruptionBudget)
+		pdb, err := typed[*policyv1.PodDisruptionBudget](r, "PodDisruptionBudget", vs.snellerdName)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if pdb.Spec.MinAvailable == nil || pdb.Spec.MinAvailable.IntValue() != 2 || pdb.Spec.MaxUnavailable != nil {
 			t.Errorf("pdb spec %+v: want minAvailable 2 only", pdb.Spec)
 		}
 	}
 	if vs.netpol {
-		o, _ := r.Get("NetworkPolicy", vs.snellerdName)
-		checkNetworkPolicy(t, o.Value.(*networkingv1.NetworkPolicy))
+		np, err := typed[*networkingv1.NetworkPolicy](r, "NetworkPolicy", vs.snellerdName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkNetworkPolicy(t, np)
 	}
 }
 

@@ -309,38 +309,32 @@ func containerPort(c corev1.Container, p intstr.IntOrString) (int32, bool) {
 	return 0, false
 }
 
+// typed returns the rendered object of kind and name, as its k8s.io/api type T.
+func typed[T any](r *Rendered, kind, name string) (T, error) {
+	o, ok := r.Get(kind, name)
+	v, isT := o.Value.(T)
+	if !ok || !isT {
+		return v, fmt.Errorf("%s %s: %w", kind, name, ErrNotRendered)
+	}
+	return v, nil
+}
+
 // Deployment returns the typed Deployment of name.
 func (r *Rendered) Deployment(name string) (*appsv1.Deployment, error) {
-	o, ok := r.Get("Deployment", name)
-	if !ok {
-		return nil, fmt.Errorf("Deployment %s: %w", name, ErrNotRendered)
-	}
-	return o.Value.(*appsv1.Deployment), nil
+	return typed[*appsv1.Deployment](r, "Deployment", name)
 }
 
 // CronJob returns the typed CronJob of name.
 func (r *Rendered) CronJob(name string) (*batchv1.CronJob, error) {
-	o, ok := r.Get("CronJob", name)
-	if !ok {
-		return nil, fmt.Errorf("CronJob %s: %w", name, ErrNotRendered)
-	}
-	return o.Value.(*batchv1.CronJob), nil
+	return typed[*batchv1.CronJob](r, "CronJob", name)
 }
 
 // Service returns the typed Service of name.
 func (r *Rendered) Service(name string) (*corev1.Service, error) {
-	o, ok := r.Get("Service", name)
-	if !ok {
-		return nil, fmt.Errorf("Service %s: %w", name, ErrNotRendered)
-	}
-	return o.Value.(*corev1.Service), nil
+	return typed[*corev1.Service](r, "Service", name)
 }
 
 // Secret returns the typed Secret of name.
 func (r *Rendered) Secret(name string) (*corev1.Secret, error) {
-	o, ok := r.Get("Secret", name)
-	if !ok {
-		return nil, fmt.Errorf("Secret %s: %w", name, ErrNotRendered)
-	}
-	return o.Value.(*corev1.Secret), nil
+	return typed[*corev1.Secret](r, "Secret", name)
 }

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 
-	appsv1 "k8s.io/api/apps/v1"
-	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 )
 
@@ -45,22 +43,22 @@ type Existing struct {
 
 // SnellerdCommand returns the snellerd container of the Deployment named name.
 func (r *Rendered) SnellerdCommand(name string, ex Existing) (Command, error) {
-	o, ok := r.Get("Deployment", name)
-	if !ok {
-		return Command{}, fmt.Errorf("Deployment %s: %w", name, ErrNotRendered)
-	}
-	d := o.Value.(*appsv1.Deployment)
-	return r.containerCommand(o, &d.Spec.Template.Spec, name, ex)
+	return r.workloadCommand("Deployment", name, ex)
 }
 
 // SdbCommand returns the sdb container of the CronJob named name.
 func (r *Rendered) SdbCommand(name string, ex Existing) (Command, error) {
-	o, ok := r.Get("CronJob", name)
+	return r.workloadCommand("CronJob", name, ex)
+}
+
+// workloadCommand returns the container named name (or the only container) of the workload
+// object of kind and name.
+func (r *Rendered) workloadCommand(kind, name string, ex Existing) (Command, error) {
+	o, ok := r.Get(kind, name)
 	if !ok {
-		return Command{}, fmt.Errorf("CronJob %s: %w", name, ErrNotRendered)
+		return Command{}, fmt.Errorf("%s %s: %w", kind, name, ErrNotRendered)
 	}
-	c := o.Value.(*batchv1.CronJob)
-	return r.containerCommand(o, &c.Spec.JobTemplate.Spec.Template.Spec, name, ex)
+	return r.containerCommand(o, &podTemplate(o.Value).Spec, name, ex)
 }
 
 func (r *Rendered) containerCommand(o Object, spec *corev1.PodSpec, container string, ex Existing) (Command, error) {
@@ -114,38 +112,35 @@ func (r *Rendered) resolveEnv(e corev1.EnvVar, ex Existing) (val string, present
 	if e.ValueFrom == nil {
 		return e.Value, true, false, nil
 	}
-	optional := func(p *bool) bool { return p != nil && *p }
+	var (
+		kind, name, key string
+		optional        *bool
+		data            map[string]string
+		found           bool
+	)
 	switch {
 	case e.ValueFrom.SecretKeyRef != nil:
 		ref := e.ValueFrom.SecretKeyRef
-		data, ext, ok := r.secretData(ref.Name, ex)
-		if !ok {
-			return "", false, false, fmt.Errorf("%w: Secret %q", ErrDanglingRef, ref.Name)
-		}
-		v, ok := data[ref.Key]
-		if !ok {
-			if optional(ref.Optional) {
-				return "", false, ext, nil
-			}
-			return "", false, ext, fmt.Errorf("%w: Secret %q has no key %q", ErrDanglingRef, ref.Name, ref.Key)
-		}
-		return v, true, ext, nil
+		kind, name, key, optional = "Secret", ref.Name, ref.Key, ref.Optional
+		data, external, found = r.secretData(name, ex)
 	case e.ValueFrom.ConfigMapKeyRef != nil:
 		ref := e.ValueFrom.ConfigMapKeyRef
-		data, ext, ok := r.configMapData(ref.Name, ex)
-		if !ok {
-			return "", false, false, fmt.Errorf("%w: ConfigMap %q", ErrDanglingRef, ref.Name)
-		}
-		v, ok := data[ref.Key]
-		if !ok {
-			if optional(ref.Optional) {
-				return "", false, ext, nil
-			}
-			return "", false, ext, fmt.Errorf("%w: ConfigMap %q has no key %q", ErrDanglingRef, ref.Name, ref.Key)
-		}
-		return v, true, ext, nil
+		kind, name, key, optional = "ConfigMap", ref.Name, ref.Key, ref.Optional
+		data, external, found = r.configMapData(name, ex)
+	default:
+		return "", false, false, fmt.Errorf("valueFrom kind not resolved by this package")
 	}
-	return "", false, false, fmt.Errorf("valueFrom kind not resolved by this package")
+	if !found {
+		return "", false, false, fmt.Errorf("%w: %s %q", ErrDanglingRef, kind, name)
+	}
+	v, ok := data[key]
+	if !ok {
+		if optional != nil && *optional {
+			return "", false, external, nil
+		}
+		return "", false, external, fmt.Errorf("%w: %s %q has no key %q", ErrDanglingRef, kind, name, key)
+	}
+	return v, true, external, nil
 }
 
 func (r *Rendered) secretData(name string, ex Existing) (map[string]string, bool, bool) {
