@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 
@@ -22,8 +23,10 @@ func blob(t *testing.T, rows string) []byte {
 	var buf ion.Buffer
 	for {
 		buf.Reset()
-		if err := d.Next(&buf); err != nil {
+		if err := d.Next(&buf); err == io.EOF {
 			break
+		} else if err != nil {
+			t.Fatal(err)
 		}
 		if err := b.Add(buf.Bytes(), b.Symtab()); err != nil {
 			t.Fatal(err)
@@ -33,12 +36,19 @@ func blob(t *testing.T, rows string) []byte {
 			if err != nil {
 				t.Fatal(err)
 			}
-			w.WriteBlock(blk)
+			if err := w.WriteBlock(blk); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	if b.Rows() > 0 {
-		blk, _ := b.Finish()
-		w.WriteBlock(blk)
+		blk, err := b.Finish()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.WriteBlock(blk); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, err := w.Close(); err != nil {
 		t.Fatal(err)

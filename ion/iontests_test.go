@@ -43,96 +43,88 @@ func ionFiles(t testing.TB, dir string) []string {
 	return out
 }
 
-func TestIonTestsGood(t *testing.T) {
+// forIonFiles runs f as a subtest, named by the path below the corpus root, on the contents
+// of each binary Ion file under the corpus directory sub.
+func forIonFiles(t *testing.T, sub string, f func(t *testing.T, data []byte)) {
 	root := ionTestsDir(t)
-	for _, f := range ionFiles(t, filepath.Join(root, "good")) {
-		rel, _ := filepath.Rel(root, f)
+	for _, p := range ionFiles(t, filepath.Join(root, sub)) {
+		rel, _ := filepath.Rel(root, p)
 		t.Run(rel, func(t *testing.T) {
-			data, err := os.ReadFile(f)
+			data, err := os.ReadFile(p)
 			if err != nil {
 				t.Fatal(err)
 			}
-			vals, err := DecodeAll(data)
-			if err != nil {
-				t.Fatalf("decode: %v", err)
-			}
-			// encode → decode gives equal values
-			var buf Buffer
-			var st Symtab
-			for _, v := range vals {
-				v.Encode(&buf, &st)
-			}
-			var out Buffer
-			st.Marshal(&out, true)
-			out.WriteRaw(buf.Bytes())
-			again, err := DecodeAll(out.Bytes())
-			if err != nil {
-				t.Fatalf("decode of re-encoding: %v", err)
-			}
-			if len(again) != len(vals) {
-				t.Fatalf("re-encoding has %d values, want %d", len(again), len(vals))
-			}
-			for i := range vals {
-				if !vals[i].Equal(again[i]) {
-					t.Errorf("value %d: %s re-encoded as %s", i, vals[i], again[i])
-				}
-			}
+			f(t, data)
 		})
 	}
+}
+
+func TestIonTestsGood(t *testing.T) {
+	forIonFiles(t, "good", func(t *testing.T, data []byte) {
+		vals, err := DecodeAll(data)
+		if err != nil {
+			t.Fatalf("decode: %v", err)
+		}
+		// encode → decode gives equal values
+		var buf Buffer
+		var st Symtab
+		for _, v := range vals {
+			v.Encode(&buf, &st)
+		}
+		var out Buffer
+		st.Marshal(&out, true)
+		out.WriteRaw(buf.Bytes())
+		again, err := DecodeAll(out.Bytes())
+		if err != nil {
+			t.Fatalf("decode of re-encoding: %v", err)
+		}
+		if len(again) != len(vals) {
+			t.Fatalf("re-encoding has %d values, want %d", len(again), len(vals))
+		}
+		for i := range vals {
+			if !vals[i].Equal(again[i]) {
+				t.Errorf("value %d: %s re-encoded as %s", i, vals[i], again[i])
+			}
+		}
+	})
 }
 
 func TestIonTestsEquivs(t *testing.T) {
-	root := ionTestsDir(t)
-	for _, f := range ionFiles(t, filepath.Join(root, "good", "equivs")) {
-		rel, _ := filepath.Rel(root, f)
-		t.Run(rel, func(t *testing.T) {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
+	forIonFiles(t, filepath.Join("good", "equivs"), func(t *testing.T, data []byte) {
+		vals, err := DecodeAll(data)
+		if err != nil {
+			t.Fatalf("decode: %v", err)
+		}
+		if len(vals) == 0 {
+			t.Fatal("no values")
+		}
+		for i, seq := range vals {
+			if seq.Type() != ListType && seq.Type() != SexpType {
+				t.Fatalf("top-level value %d is a %s, want list or sexp", i, seq.Type())
 			}
-			vals, err := DecodeAll(data)
-			if err != nil {
-				t.Fatalf("decode: %v", err)
-			}
-			if len(vals) == 0 {
-				t.Fatal("no values")
-			}
-			for i, seq := range vals {
-				if seq.Type() != ListType && seq.Type() != SexpType {
-					t.Fatalf("top-level value %d is a %s, want list or sexp", i, seq.Type())
-				}
-				el := seq.Elems()
-				for j := 1; j < len(el); j++ {
-					if !el[0].Equal(el[j]) {
-						t.Errorf("sequence %d: element 0 %s != element %d %s", i, el[0], j, el[j])
-					}
+			el := seq.Elems()
+			for j := 1; j < len(el); j++ {
+				if !el[0].Equal(el[j]) {
+					t.Errorf("sequence %d: element 0 %s != element %d %s", i, el[0], j, el[j])
 				}
 			}
-		})
-	}
+		}
+	})
 }
 
 func TestIonTestsBad(t *testing.T) {
-	root := ionTestsDir(t)
-	for _, f := range ionFiles(t, filepath.Join(root, "bad")) {
-		rel, _ := filepath.Rel(root, f)
-		t.Run(rel, func(t *testing.T) {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = DecodeAll(data)
-			if err == nil {
-				t.Fatal("decoded without error")
-			}
-			var se *SyntaxError
-			if !errors.As(err, &se) {
-				t.Fatalf("error %v (%T) is not a *SyntaxError", err, err)
-			}
-			if se.Offset < 0 || se.Offset > int64(len(data)) {
-				t.Errorf("error offset %d outside the %d-byte input", se.Offset, len(data))
-			}
-			t.Logf("%v", err)
-		})
-	}
+	forIonFiles(t, "bad", func(t *testing.T, data []byte) {
+		_, err := DecodeAll(data)
+		if err == nil {
+			t.Fatal("decoded without error")
+		}
+		var se *SyntaxError
+		if !errors.As(err, &se) {
+			t.Fatalf("error %v (%T) is not a *SyntaxError", err, err)
+		}
+		if se.Offset < 0 || se.Offset > int64(len(data)) {
+			t.Errorf("error offset %d outside the %d-byte input", se.Offset, len(data))
+		}
+		t.Logf("%v", err)
+	})
 }

@@ -42,18 +42,29 @@ func (d *JSONDecoder) str(i int) ([]byte, int, error) {
 		case c < 0x20:
 			return nil, j, d.errAt(j, ErrSyntax, "invalid control character %s in string", quoteChar(c))
 		case c >= 0x80:
-			r, size := utf8.DecodeRune(buf[j:])
-			if r == utf8.RuneError && size <= 1 {
-				if !d.eof && len(buf)-j < utf8.UTFMax && !utf8.FullRune(buf[j:]) {
-					return nil, j, errNeedMore
-				}
-				return nil, j, d.errAt(j, ErrInvalid, "invalid UTF-8 in string")
+			size, err := d.utf8At(j)
+			if err != nil {
+				return nil, j, err
 			}
 			j += size
 		default:
 			j++
 		}
 	}
+}
+
+// utf8At checks the UTF-8 sequence at d.buf[j] inside a string and returns its size, or
+// errNeedMore when the window ends inside it.
+func (d *JSONDecoder) utf8At(j int) (int, error) {
+	buf := d.buf
+	r, size := utf8.DecodeRune(buf[j:])
+	if r == utf8.RuneError && size <= 1 {
+		if !d.eof && len(buf)-j < utf8.UTFMax && !utf8.FullRune(buf[j:]) {
+			return 0, errNeedMore
+		}
+		return 0, d.errAt(j, ErrInvalid, "invalid UTF-8 in string")
+	}
+	return size, nil
 }
 
 // strEnd reports the window ending inside a string that started at start.
@@ -113,12 +124,9 @@ func (d *JSONDecoder) unescape(start, j int) ([]byte, int, error) {
 		case c < 0x20:
 			return nil, j, d.errAt(j, ErrSyntax, "invalid control character %s in string", quoteChar(c))
 		case c >= 0x80:
-			r, size := utf8.DecodeRune(buf[j:])
-			if r == utf8.RuneError && size <= 1 {
-				if !d.eof && len(buf)-j < utf8.UTFMax && !utf8.FullRune(buf[j:]) {
-					return nil, j, errNeedMore
-				}
-				return nil, j, d.errAt(j, ErrInvalid, "invalid UTF-8 in string")
+			size, err := d.utf8At(j)
+			if err != nil {
+				return nil, j, err
 			}
 			out = append(out, buf[j:j+size]...)
 			j += size

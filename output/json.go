@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/sneller-re/sneller/ion"
 	"github.com/sneller-re/sneller/vm"
 )
 
@@ -58,35 +59,11 @@ func AppendJSON(dst []byte, v vm.Value) []byte {
 	case vm.KOther:
 		// blobs and clobs: base64 of their bytes
 		dst = append(dst, '"')
-		dst = base64.StdEncoding.AppendEncode(dst, otherBytes(v.Ion()))
+		body, _, _ := ion.ReadBytes(v.Ion())
+		dst = base64.StdEncoding.AppendEncode(dst, body)
 		return append(dst, '"')
 	}
 	return append(dst, "null"...)
-}
-
-// otherBytes returns the body of an encoded blob or clob.
-func otherBytes(b []byte) []byte {
-	if len(b) == 0 {
-		return nil
-	}
-	l := int(b[0] & 0xf)
-	body := b[1:]
-	if l == 14 {
-		n, i := 0, 0
-		for ; i < len(body); i++ {
-			n = n<<7 | int(body[i]&0x7f)
-			if body[i]&0x80 != 0 {
-				i++
-				break
-			}
-		}
-		body = body[i:]
-		l = n
-	}
-	if l > len(body) {
-		l = len(body)
-	}
-	return body[:l]
 }
 
 func appendFloat(dst []byte, f float64) []byte {

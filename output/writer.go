@@ -117,9 +117,9 @@ type ionStream struct {
 	w       *bufio.Writer
 	st      ion.Symtab
 	started bool
-	written int // symbols already declared
-	body    ion.Buffer
-	out     ion.Buffer
+	written int        // symbols already declared
+	body    ion.Buffer // the value being written
+	out     ion.Buffer // the symbol table or its extension
 }
 
 func (s *ionStream) Row(v vm.Value) error {
@@ -130,26 +130,27 @@ func (s *ionStream) Row(v vm.Value) error {
 
 // emit writes the pending symbols and the body.
 func (s *ionStream) emit() error {
-	s.out.Reset()
-	if !s.started {
-		s.st.Marshal(&s.out, true)
-		s.started = true
+	if !s.started || s.st.Len() > s.written {
+		s.out.Reset()
+		if !s.started {
+			s.st.Marshal(&s.out, true)
+			s.started = true
+		} else {
+			s.st.MarshalSince(&s.out, s.written)
+		}
 		s.written = s.st.Len()
-	} else if s.st.Len() > s.written {
-		s.st.MarshalSince(&s.out, s.written)
-		s.written = s.st.Len()
+		if _, err := s.w.Write(s.out.Bytes()); err != nil {
+			return err
+		}
 	}
-	s.out.WriteRaw(s.body.Bytes())
-	_, err := s.w.Write(s.out.Bytes())
+	_, err := s.w.Write(s.body.Bytes())
 	return err
 }
 
 func (s *ionStream) Close() error {
 	if !s.started {
-		s.out.Reset()
-		s.st.Marshal(&s.out, true)
-		s.started = true
-		s.w.Write(s.out.Bytes())
+		s.body.Reset()
+		s.emit() // the symbol table alone; Flush reports a write error
 	}
 	return s.w.Flush()
 }

@@ -153,13 +153,7 @@ func (p *parser) dateTrunc(c *Call) error {
 	if _, err := p.expect(tComma); err != nil {
 		return err
 	}
-	ts, err := p.expr(precOr)
-	if err != nil {
-		return err
-	}
-	c.Args = []Expr{ts}
-	_, err = p.expect(tRParen)
-	return err
+	return p.lastArg(c, nil)
 }
 
 // extract parses EXTRACT(part FROM ts) after "(".
@@ -171,13 +165,7 @@ func (p *parser) extract(c *Call) error {
 	if _, err := p.expectKw(kwFrom); err != nil {
 		return err
 	}
-	ts, err := p.expr(precOr)
-	if err != nil {
-		return err
-	}
-	c.Args = []Expr{ts}
-	_, err = p.expect(tRParen)
-	return err
+	return p.lastArg(c, nil)
 }
 
 // trim parses, after "(": s | s, chars | [LEADING|TRAILING|BOTH] [chars] FROM s. LEADING turns
@@ -202,17 +190,17 @@ func (p *parser) trim(c *Call) error {
 		if _, err := p.expectKw(kwFrom); err != nil {
 			return err
 		}
-		return p.trimSubject(c, chars)
+		return p.lastArg(c, chars)
 	}
 	if p.acceptKw(kwFrom) {
-		return p.trimSubject(c, nil)
+		return p.lastArg(c, nil)
 	}
 	first, err := p.expr(precOr)
 	if err != nil {
 		return err
 	}
 	if p.acceptKw(kwFrom) {
-		return p.trimSubject(c, first)
+		return p.lastArg(c, first)
 	}
 	c.Args = []Expr{first}
 	if p.accept(tComma) {
@@ -226,15 +214,17 @@ func (p *parser) trim(c *Call) error {
 	return err
 }
 
-// trimSubject parses the string after FROM in TRIM and the closing parenthesis.
-func (p *parser) trimSubject(c *Call, chars Expr) error {
+// lastArg parses the expression that ends a keyword form (the timestamp of DATE_TRUNC and
+// EXTRACT, the string after FROM in TRIM) and the closing parenthesis, and sets c.Args to it,
+// followed by then when not nil (TRIM's characters).
+func (p *parser) lastArg(c *Call, then Expr) error {
 	s, err := p.expr(precOr)
 	if err != nil {
 		return err
 	}
 	c.Args = []Expr{s}
-	if chars != nil {
-		c.Args = append(c.Args, chars)
+	if then != nil {
+		c.Args = append(c.Args, then)
 	}
 	_, err = p.expect(tRParen)
 	return err

@@ -196,12 +196,7 @@ func (pr *printer) expr(e Expr, min int) {
 		pr.call(e)
 	case *StructLit:
 		pr.str("{")
-		for i, f := range e.Fields {
-			if i > 0 {
-				pr.str(", ")
-			}
-			pr.field(f)
-		}
+		join(pr, ", ", e.Fields, pr.field)
 		pr.str("}")
 	case *ListLit:
 		pr.str("[")
@@ -211,11 +206,16 @@ func (pr *printer) expr(e Expr, min int) {
 }
 
 func (pr *printer) exprs(list []Expr) {
-	for i, e := range list {
+	join(pr, ", ", list, func(e Expr) { pr.expr(e, precOr) })
+}
+
+// join writes each element of xs with each, separated by sep.
+func join[T any](pr *printer, sep string, xs []T, each func(T)) {
+	for i, x := range xs {
 		if i > 0 {
-			pr.str(", ")
+			pr.str(sep)
 		}
-		pr.expr(e, precOr)
+		each(x)
 	}
 }
 
@@ -400,7 +400,7 @@ func (pr *printer) window(w *Window) {
 			pr.str(" ")
 		}
 		pr.str("ORDER BY ")
-		pr.orderItems(w.OrderBy)
+		join(pr, ", ", w.OrderBy, pr.orderItem)
 	}
 	pr.str(")")
 }
@@ -426,12 +426,7 @@ func (pr *printer) explain(e *Explain) {
 func (pr *printer) query(q *Query) {
 	if len(q.With) > 0 {
 		pr.str("WITH ")
-		for i, c := range q.With {
-			if i > 0 {
-				pr.str(", ")
-			}
-			pr.cte(c)
-		}
+		join(pr, ", ", q.With, pr.cte)
 		pr.str(" ")
 	}
 	pr.body(q.Body)
@@ -496,12 +491,7 @@ func (pr *printer) selectBlock(s *Select) {
 	case s.Distinct:
 		pr.str("DISTINCT ")
 	}
-	for i, it := range s.Items {
-		if i > 0 {
-			pr.str(", ")
-		}
-		pr.selectItem(it)
-	}
+	join(pr, ", ", s.Items, pr.selectItem)
 	if s.Into != nil {
 		pr.str(" INTO ")
 		pr.path(s.Into)
@@ -516,12 +506,7 @@ func (pr *printer) selectBlock(s *Select) {
 	}
 	if len(s.GroupBy) > 0 {
 		pr.str(" GROUP BY ")
-		for i, g := range s.GroupBy {
-			if i > 0 {
-				pr.str(", ")
-			}
-			pr.groupItem(g)
-		}
+		join(pr, ", ", s.GroupBy, pr.groupItem)
 	}
 	if s.Having != nil {
 		pr.str(" HAVING ")
@@ -534,7 +519,7 @@ func (pr *printer) selectBlock(s *Select) {
 func (pr *printer) tail(order []*OrderItem, limit, offset *Int) {
 	if len(order) > 0 {
 		pr.str(" ORDER BY ")
-		pr.orderItems(order)
+		join(pr, ", ", order, pr.orderItem)
 	}
 	if limit != nil {
 		pr.str(" LIMIT " + strconv.FormatInt(limit.Value, 10))
@@ -557,15 +542,6 @@ func (pr *printer) groupItem(g *GroupItem) {
 	if g.Name != "" {
 		pr.str(" AS ")
 		pr.ident(g.Name)
-	}
-}
-
-func (pr *printer) orderItems(items []*OrderItem) {
-	for i, o := range items {
-		if i > 0 {
-			pr.str(", ")
-		}
-		pr.orderItem(o)
 	}
 }
 
@@ -599,12 +575,7 @@ func (pr *printer) from(f From) {
 		pr.str(")")
 		pr.alias(f.Alias)
 	case *Append:
-		for i, it := range f.Items {
-			if i > 0 {
-				pr.str(" ++ ")
-			}
-			pr.from(it)
-		}
+		join(pr, " ++ ", f.Items, pr.from)
 		pr.alias(f.Alias)
 	case *Unpivot:
 		pr.str("UNPIVOT ")

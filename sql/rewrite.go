@@ -1,5 +1,7 @@
 package sql
 
+import "slices"
+
 // Rewrite transforms the expression e bottom-up: it first rewrites the children of e, then
 // returns f applied to e (or to a copy of e holding the rewritten children). Nodes whose
 // children did not change are passed to f as they are, so a rewrite that changes nothing
@@ -55,25 +57,21 @@ func Rewrite(e Expr, f func(Expr) Expr) Expr {
 		}
 	case *In:
 		nx, list := Rewrite(x.X, f), rewriteList(x.List, f)
-		if nx != x.X || !sameList(list, x.List) {
+		if nx != x.X || !same(list, x.List) {
 			c := *x
 			c.X, c.List = nx, list
 			e = &c
 		}
 	case *Case:
 		op, els := Rewrite(x.Operand, f), Rewrite(x.Else, f)
-		whens, changed := x.Whens, false
-		for i, w := range x.Whens {
+		whens := rewriteEach(x.Whens, func(w *When) *When {
 			cond, then := Rewrite(w.Cond, f), Rewrite(w.Then, f)
-			if cond != w.Cond || then != w.Then {
-				if !changed {
-					whens = append([]*When(nil), x.Whens...)
-					changed = true
-				}
-				whens[i] = &When{Pos: w.Pos, Cond: cond, Then: then}
+			if cond == w.Cond && then == w.Then {
+				return w
 			}
-		}
-		if changed || op != x.Operand || els != x.Else {
+			return &When{Pos: w.Pos, Cond: cond, Then: then}
+		})
+		if !same(whens, x.Whens) || op != x.Operand || els != x.Else {
 			c := *x
 			c.Operand, c.Whens, c.Else = op, whens, els
 			e = &c
@@ -86,29 +84,25 @@ func Rewrite(e Expr, f func(Expr) Expr) Expr {
 		}
 	case *Call:
 		args, filter, over := rewriteList(x.Args, f), Rewrite(x.Filter, f), rewriteWindow(x.Over, f)
-		if !sameList(args, x.Args) || filter != x.Filter || over != x.Over {
+		if !same(args, x.Args) || filter != x.Filter || over != x.Over {
 			c := *x
 			c.Args, c.Filter, c.Over = args, filter, over
 			e = &c
 		}
 	case *StructLit:
-		fields, changed := x.Fields, false
-		for i, fd := range x.Fields {
+		fields := rewriteEach(x.Fields, func(fd *Field) *Field {
 			if v := Rewrite(fd.Value, f); v != fd.Value {
-				if !changed {
-					fields = append([]*Field(nil), x.Fields...)
-					changed = true
-				}
-				fields[i] = &Field{Pos: fd.Pos, Key: fd.Key, Value: v}
+				return &Field{Pos: fd.Pos, Key: fd.Key, Value: v}
 			}
-		}
-		if changed {
+			return fd
+		})
+		if !same(fields, x.Fields) {
 			c := *x
 			c.Fields = fields
 			e = &c
 		}
 	case *ListLit:
-		if elems := rewriteList(x.Elems, f); !sameList(elems, x.Elems) {
+		if elems := rewriteList(x.Elems, f); !same(elems, x.Elems) {
 			c := *x
 			c.Elems = elems
 			e = &c
@@ -119,20 +113,29 @@ func Rewrite(e Expr, f func(Expr) Expr) Expr {
 
 // rewriteList rewrites each expression; it returns list itself when nothing changed.
 func rewriteList(list []Expr, f func(Expr) Expr) []Expr {
-	out := list
-	for i, e := range list {
-		if ne := Rewrite(e, f); ne != e {
-			if sameList(out, list) {
-				out = append([]Expr(nil), list...)
+	return rewriteEach(list, func(e Expr) Expr { return Rewrite(e, f) })
+}
+
+// rewriteEach applies g to each element of xs. It returns xs itself when g returned every
+// element unchanged, else a new slice: xs is never modified.
+func rewriteEach[T comparable](xs []T, g func(T) T) []T {
+	var out []T
+	for i, x := range xs {
+		if nx := g(x); nx != x {
+			if out == nil {
+				out = slices.Clone(xs)
 			}
-			out[i] = ne
+			out[i] = nx
 		}
+	}
+	if out == nil {
+		return xs
 	}
 	return out
 }
 
-// sameList reports whether a and b are the same slice (not merely equal contents).
-func sameList(a, b []Expr) bool {
+// same reports whether a and b are the same slice (not merely equal contents).
+func same[T any](a, b []T) bool {
 	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
@@ -143,19 +146,16 @@ func rewriteWindow(w *Window, f func(Expr) Expr) *Window {
 		return nil
 	}
 	part := rewriteList(w.PartitionBy, f)
-	order, changed := w.OrderBy, false
-	for i, o := range w.OrderBy {
-		if ne := Rewrite(o.Expr, f); ne != o.Expr {
-			if !changed {
-				order = append([]*OrderItem(nil), w.OrderBy...)
-				changed = true
-			}
-			c := *o
-			c.Expr = ne
-			order[i] = &c
+	order := rewriteEach(w.OrderBy, func(o *OrderItem) *OrderItem {
+		ne := Rewrite(o.Expr, f)
+		if ne == o.Expr {
+			return o
 		}
-	}
-	if !changed && sameList(part, w.PartitionBy) {
+		c := *o
+		c.Expr = ne
+		return &c
+	})
+	if same(order, w.OrderBy) && same(part, w.PartitionBy) {
 		return w
 	}
 	return &Window{Pos: w.Pos, PartitionBy: part, OrderBy: order}

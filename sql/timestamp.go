@@ -26,7 +26,7 @@ func parseTimestamp(s string) (int64, string) {
 	if month < 1 || month > 12 {
 		return 0, "month out of range"
 	}
-	if day < 1 || day > daysIn(year, month) {
+	if day < 1 || time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC).Day() != day { // rolled into the next month
 		return 0, "day out of range"
 	}
 	if p.i == len(s) {
@@ -145,20 +145,6 @@ func (p *tsParser) expect(c byte) {
 		return
 	}
 	p.i++
-}
-
-// daysIn returns the number of days of a month of the proleptic Gregorian calendar.
-func daysIn(year, month int) int {
-	switch month {
-	case 4, 6, 9, 11:
-		return 30
-	case 2:
-		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
-			return 29
-		}
-		return 28
-	}
-	return 31
 }
 
 // FormatTimestamp renders Unix microseconds the way the printer writes a timestamp literal

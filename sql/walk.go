@@ -73,9 +73,7 @@ func children(n Node) []Node {
 		add(n.X)
 	case *Like:
 		add(n.X, n.Pattern)
-		if n.Escape != nil {
-			add(n.Escape)
-		}
+		add(n.Escape)
 	case *Between:
 		add(n.X, n.Lo, n.Hi)
 	case *In:
@@ -87,24 +85,18 @@ func children(n Node) []Node {
 	case *Subquery:
 		add(n.Query)
 	case *Case:
-		if n.Operand != nil {
-			add(n.Operand)
-		}
+		add(n.Operand)
 		for _, w := range n.Whens {
 			add(w)
 		}
-		if n.Else != nil {
-			add(n.Else)
-		}
+		add(n.Else)
 	case *When:
 		add(n.Cond, n.Then)
 	case *Cast:
 		add(n.X)
 	case *Call:
 		addExprs(n.Args)
-		if n.Filter != nil {
-			add(n.Filter)
-		}
+		add(n.Filter)
 		add(n.Over)
 	case *Window:
 		addExprs(n.PartitionBy)
@@ -123,9 +115,7 @@ func children(n Node) []Node {
 		for _, c := range n.With {
 			add(c)
 		}
-		if n.Body != nil {
-			add(n.Body)
-		}
+		add(n.Body)
 		addOrder(n.OrderBy)
 		add(n.Limit, n.Offset)
 	case *CTE:
@@ -136,18 +126,12 @@ func children(n Node) []Node {
 			add(it)
 		}
 		add(n.Into)
-		if n.From != nil {
-			add(n.From)
-		}
-		if n.Where != nil {
-			add(n.Where)
-		}
+		add(n.From)
+		add(n.Where)
 		for _, g := range n.GroupBy {
 			add(g)
 		}
-		if n.Having != nil {
-			add(n.Having)
-		}
+		add(n.Having)
 		addOrder(n.OrderBy)
 		add(n.Limit, n.Offset)
 	case *SelectItem:
@@ -170,9 +154,7 @@ func children(n Node) []Node {
 		add(n.Source)
 	case *Join:
 		add(n.Left, n.Right)
-		if n.On != nil {
-			add(n.On)
-		}
+		add(n.On)
 	}
 	return out
 }

@@ -20,14 +20,7 @@ func init() {
 path, ETag, size, rows, blocks, creation time, partition, and the range of each timestamp
 column of the blob summary.`,
 		run: func(ctx context.Context, e *env, args []string) error {
-			if len(args) != 2 {
-				return usagef("describe takes <db> <table>")
-			}
-			root, key, err := openRootKey(ctx, e)
-			if err != nil {
-				return err
-			}
-			t, err := db.OpenTable(ctx, root, key, args[0], args[1])
+			root, t, err := openTable(ctx, e, "describe", args)
 			if err != nil {
 				return err
 			}

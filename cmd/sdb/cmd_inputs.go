@@ -5,8 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"strings"
-
-	"github.com/sneller-re/sneller/db"
 )
 
 func init() {
@@ -23,14 +21,7 @@ since it was ingested also shows "changed <new ETag>" (its new content is not in
 			fs.BoolVar(&onlyRejected, "rejected", false, "list rejected inputs only")
 		},
 		run: func(ctx context.Context, e *env, args []string) error {
-			if len(args) != 2 {
-				return usagef("inputs takes <db> <table>")
-			}
-			root, key, err := openRootKey(ctx, e)
-			if err != nil {
-				return err
-			}
-			t, err := db.OpenTable(ctx, root, key, args[0], args[1])
+			_, t, err := openTable(ctx, e, "inputs", args)
 			if err != nil {
 				return err
 			}

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -17,8 +19,12 @@ func ionStream(t *testing.T, jsonText string) []byte {
 	var body ion.Buffer
 	d := ion.NewJSONDecoder(strings.NewReader(jsonText), &st)
 	for {
-		if err := d.Next(&body); err != nil {
+		err := d.Next(&body)
+		if err == io.EOF {
 			break
+		}
+		if err != nil {
+			t.Fatal(err)
 		}
 	}
 	var out ion.Buffer
@@ -46,26 +52,13 @@ func TestIon2JSON(t *testing.T) {
 		t.Fatalf("bad then good: code %d, stdout %q", code, out)
 	}
 	n := len(ionStream(t, `{"a": 1}`))
-	if wantErr := bad + ": offset " + itoa(n) + ": "; !strings.HasPrefix(errs, wantErr) || !strings.Contains(errs, "string") {
+	if wantErr := bad + ": offset " + strconv.Itoa(n) + ": "; !strings.HasPrefix(errs, wantErr) || !strings.Contains(errs, "string") {
 		t.Fatalf("stderr %q, want prefix %q", errs, wantErr)
 	}
 
 	code, _, errs = runSDB(t, "ion2json", filepath.Join(dir, "missing.ion"))
 	if code != 1 || !strings.Contains(errs, "missing.ion: ") {
 		t.Fatalf("missing file: code %d, stderr %q", code, errs)
-	}
-}
-
-func itoa(n int) string {
-	var b [20]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			return string(b[i:])
-		}
 	}
 }
 

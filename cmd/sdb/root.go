@@ -28,6 +28,19 @@ func openRootKey(ctx context.Context, e *env) (db.FS, *[32]byte, error) {
 	return root, key, nil
 }
 
+// openTable opens the table named by the arguments <db> <table> of the command cmd.
+func openTable(ctx context.Context, e *env, cmd string, args []string) (db.FS, *db.Table, error) {
+	if len(args) != 2 {
+		return nil, nil, usagef("%s takes <db> <table>", cmd)
+	}
+	root, key, err := openRootKey(ctx, e)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := db.OpenTable(ctx, root, key, args[0], args[1])
+	return root, t, err
+}
+
 // isTerminal reports whether w is a terminal (for progress lines).
 func isTerminal(w any) bool {
 	f, ok := w.(*os.File)
