@@ -205,9 +205,19 @@ func (c *csvWriter) Row(v vm.Value) error {
 			return err
 		}
 	}
+	// Rows usually hold the columns in order (MISSING ones left out): follow the fields with
+	// a cursor and look a name up only when the next field is not it.
 	c.rec = c.rec[:0]
+	fields, next := v.Fields(), 0
 	for _, name := range c.cols {
-		c.rec = append(c.rec, csvText(v.Field(name)))
+		var f vm.Value
+		if next < len(fields) && fields[next].Name == name {
+			f = fields[next].Value
+			next++
+		} else {
+			f = v.Field(name)
+		}
+		c.rec = append(c.rec, csvText(f))
 	}
 	return c.c.Write(c.rec)
 }
