@@ -1,7 +1,6 @@
 package vm
 
 import (
-	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -406,7 +405,6 @@ func TestAggregateNamesAndChecks(t *testing.T) {
 			t.Errorf("APPROX_COUNT_DISTINCT(x, %d): Check error %v", p, err)
 		}
 	}
-	_ = context.Background
 }
 
 func benchAgg(b *testing.B, name string, vals []Value, groups []uint32, ngroups int) {

@@ -82,18 +82,15 @@ func (l *Limit) Push(c *Ctx, b *Batch) error {
 		return ErrDone
 	}
 	sel := b.Sel.Clone()
-	var dropped bool
 	sel.ForEach(func(i int) {
 		if l.seen < l.Offset || l.seen >= l.Offset+l.N {
 			sel.Clear(i)
-			dropped = true
 		}
 		l.seen++
 	})
 	if l.seen > l.Offset+l.N {
 		l.seen = l.Offset + l.N
 	}
-	_ = dropped
 	if sel.Any() {
 		if err := l.Next.Push(c, &Batch{N: b.N, Vars: b.Vars, Sel: sel, Base: b.Base}); err != nil {
 			return err

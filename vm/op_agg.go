@@ -534,5 +534,3 @@ func (h *HashAgg) String() string {
 	}
 	return s
 }
-
-var _ = fmt.Sprint

@@ -2,7 +2,6 @@ package vm
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -132,7 +131,5 @@ func fmtVals(vals []Value) string {
 	}
 	return s + "]"
 }
-
-var _ = fmt.Sprint
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
