@@ -1,8 +1,10 @@
 package vm
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -165,6 +167,43 @@ func BenchmarkTake(b *testing.B) {
 		m := c.Mark()
 		Take(c, v, idx)
 		c.Release(m)
+	}
+}
+
+func BenchmarkTopK(b *testing.B) {
+	v := benchIntVec(rand.New(rand.NewPCG(1, 8)))
+	ids := &Vec{}
+	ids.Reset(benchRows)
+	for i := 0; i < benchRows; i++ {
+		ids.SetInt(i, int64(i))
+	}
+	bt := batchOf(benchRows, v, ids)
+	keys := []SortKey{{X: &Var{Slot: 0}}}
+	const k = 10
+	c := newTestCtx()
+	out := &Collect{}
+	pushAll(b, &Sort{Keys: keys, Limit: k, Next: out}, c, bt)
+	want := make([]int, benchRows)
+	for i := range want {
+		want[i] = i
+	}
+	slices.SortStableFunc(want, func(x, y int) int { return cmp.Compare(v.I[x], v.I[y]) })
+	if len(out.Rows) != k {
+		b.Fatalf("%d rows, want %d", len(out.Rows), k)
+	}
+	for j, r := range out.Rows {
+		if r[1].Int() != int64(want[j]) {
+			b.Fatalf("row %d is input %d, want %d", j, r[1].Int(), want[j])
+		}
+	}
+	b.SetBytes(8 * benchRows)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		s := &Sort{Keys: keys, Limit: k, Next: &Collect{}}
+		if err := s.Push(c, bt); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
