@@ -514,7 +514,7 @@ func (h *HashAgg) emit(c *Ctx, t *aggTable) error {
 		}
 		rows[g] = r
 	}
-	err := emitRows(c, h.Next, rows, 0, nk+len(t.aggs))
+	err := EmitRows(c, h.Next, rows, 0, nk+len(t.aggs))
 	t.release()
 	if err != nil && err != ErrDone {
 		return err

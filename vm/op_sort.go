@@ -152,7 +152,7 @@ func (s *Sort) Close(c *Ctx) error {
 			width++
 		}
 	}
-	err := emitRows(c, s.Next, rows, nk, width)
+	err := EmitRows(c, s.Next, rows, nk, width)
 	s.buf.release()
 	if err != nil && err != ErrDone {
 		return err

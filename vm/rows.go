@@ -38,9 +38,10 @@ func tupleAt(vecs []*Vec, i int) []Value {
 	return t
 }
 
-// emitRows pushes tuples to next in batches: variable j of the batch is column j of the
-// tuples (from column off on).
-func emitRows(c *Ctx, next Op, rows [][]Value, off, width int) error {
+// EmitRows pushes tuples to next in batches of up to 1024 rows: variable j of the batch is
+// column off+j of the tuples, and Base is the position of the batch's first tuple. It stops
+// at the first error (ErrDone included) and does not close next.
+func EmitRows(c *Ctx, next Op, rows [][]Value, off, width int) error {
 	const chunk = 1024
 	for start := 0; start < len(rows); start += chunk {
 		if err := c.Err(); err != nil {
