@@ -29,10 +29,7 @@ func (f *Filter) Push(c *Ctx, b *Batch) error {
 	if err != nil {
 		return err
 	}
-	sel := make(Bitmap, words(b.N))
-	for w := range sel {
-		sel[w] = v.Bools.wordAt(w) & v.BoolV.wordAt(w) & b.Sel.wordAt(w)
-	}
+	sel := trueRows(v, b.Sel, b.N)
 	c.Release(m)
 	if !sel.Any() {
 		return nil
