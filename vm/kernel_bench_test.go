@@ -61,6 +61,16 @@ func BenchmarkCmpIntConst(b *testing.B) {
 	benchEval(b, e, batchOf(benchRows, v), 8*benchRows, func(x Value) bool { return x.Int() < 500 })
 }
 
+func BenchmarkAndOr(b *testing.B) {
+	v := benchIntVec(rand.New(rand.NewPCG(1, 9)))
+	x := &Var{Slot: 0}
+	lt := func(k int64) Expr { return &Cmp{Op: OpLt, L: x, R: &Const{V: Int(k)}} }
+	gt := func(k int64) Expr { return &Cmp{Op: OpGt, L: x, R: &Const{V: Int(k)}} }
+	// (x > 100 AND x < 500) OR x > 900
+	e := &Or{L: &And{L: gt(100), R: lt(500)}, R: gt(900)}
+	benchEval(b, e, batchOf(benchRows, v), 8*benchRows, func(x Value) bool { return x.Int() > 100 && x.Int() < 500 || x.Int() > 900 })
+}
+
 func BenchmarkCmpStringEq(b *testing.B) {
 	const k = "some-value-7 timeout-3"
 	for _, dict := range []bool{false, true} {
