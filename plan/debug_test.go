@@ -37,20 +37,20 @@ func TestDebugCase(t *testing.T) {
 			}
 			tables[n] = rows
 		}
-		got, err := runSQL(packedLoader(0)(t, tables), c.Query, 0)
+		env := packedLoader(0)(t, tables)
+		got, err := runSQL(env, c.Query, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, r := range got {
 			t.Log(vm.FormatValue(r))
 		}
-		st, _ := parseForExplain(c.Query)
-		t.Log(st)
+		plan, err := runSQL(env, "EXPLAIN "+c.Query, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range plan {
+			t.Log(vm.FormatValue(r))
+		}
 	}
-}
-
-func parseForExplain(q string) (string, error) {
-	rows, err := runSQL(MapEnv{}, "EXPLAIN "+q, 0)
-	_ = rows
-	return "", err
 }

@@ -346,16 +346,8 @@ func (d *distNode) explain(e *explainer) {
 
 func (d *distNode) run(ex *executor, mk sinkFn) error {
 	consumer := mk
-	if a := d.f.agg; a != nil {
-		consumer = func(n int) []vm.Op {
-			next := mk(1)[0]
-			shared := &vm.AggShared{Workers: n}
-			out := make([]vm.Op, n)
-			for i := range out {
-				out[i] = &vm.HashAgg{Keys: a.keys, Aggs: a.aggs, Next: next, Shared: shared}
-			}
-			return out
-		}
+	if d.f.agg != nil {
+		consumer = d.f.agg.sink(mk)
 	}
 	ctx, cancel := context.WithCancelCause(ex.ctx)
 	defer cancel(nil)

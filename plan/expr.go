@@ -2,8 +2,6 @@ package plan
 
 import (
 	"context"
-	"fmt"
-	"math"
 	"math/big"
 	"strings"
 
@@ -631,9 +629,6 @@ func constInputs(e vm.Expr) bool {
 	}
 	return false
 }
-
-var _ = fmt.Sprint
-var _ = math.Inf
 
 func isLiteral(e sql.Expr) bool {
 	switch e.(type) {

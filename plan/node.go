@@ -244,8 +244,9 @@ func (s *scanNode) run(ex *executor, mk sinkFn) error {
 						fields = &neededFields{FieldSet: fields, need: s.need}
 					}
 					m := c.Mark()
-					row := vm.StructOf(c, n, vm.FullBitmap(nil, n), fields)
-					err = ops[w].Push(c, &vm.Batch{N: n, Vars: []*vm.Vec{row}, Sel: vm.FullBitmap(nil, n), Base: int64(i) << 32})
+					sel := vm.FullBitmap(nil, n)
+					row := vm.StructOf(c, n, sel, fields)
+					err = ops[w].Push(c, &vm.Batch{N: n, Vars: []*vm.Vec{row}, Sel: sel, Base: int64(i) << 32})
 					c.Release(m)
 					if release != nil {
 						release()
@@ -287,27 +288,8 @@ func (r *rowsNode) explain(e *explainer) { e.line(r.what) }
 func (r *rowsNode) run(ex *executor, mk sinkFn) error {
 	op := mk(1)[0]
 	c := ex.newCtx()
-	const chunk = 1024
-	for lo := 0; lo < len(r.rows); lo += chunk {
-		hi := min(lo+chunk, len(r.rows))
-		n := hi - lo
-		m := c.Mark()
-		vars := make([]*vm.Vec, r.width)
-		for j := range vars {
-			v := c.Vec(n)
-			for i := 0; i < n; i++ {
-				v.Put(i, r.rows[lo+i][j])
-			}
-			vars[j] = v
-		}
-		err := op.Push(c, &vm.Batch{N: n, Vars: vars, Sel: vm.FullBitmap(nil, n), Base: int64(lo)})
-		c.Release(m)
-		if err == vm.ErrDone {
-			break
-		}
-		if err != nil {
-			return err
-		}
+	if err := vm.EmitRows(c, op, r.rows, 0, r.width); err != nil && err != vm.ErrDone {
+		return err
 	}
 	return op.Close(c)
 }
@@ -365,8 +347,12 @@ func (a *aggNode) explain(e *explainer) {
 	e.child(a.in)
 }
 
-func (a *aggNode) run(ex *executor, mk sinkFn) error {
-	return a.in.run(ex, func(n int) []vm.Op {
+func (a *aggNode) run(ex *executor, mk sinkFn) error { return a.in.run(ex, a.sink(mk)) }
+
+// sink returns a sinkFn whose workers each aggregate into their own HashAgg, the last to close
+// merging them all into mk's single operator.
+func (a *aggNode) sink(mk sinkFn) sinkFn {
+	return func(n int) []vm.Op {
 		next := mk(1)[0]
 		shared := &vm.AggShared{Workers: n}
 		out := make([]vm.Op, n)
@@ -374,7 +360,7 @@ func (a *aggNode) run(ex *executor, mk sinkFn) error {
 			out[i] = &vm.HashAgg{Keys: a.keys, Aggs: a.aggs, Next: next, Shared: shared}
 		}
 		return out
-	})
+	}
 }
 
 // joinNode is a hash join (or, without keys, a cross join): the right side is materialised

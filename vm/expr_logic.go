@@ -42,19 +42,35 @@ func logicResult(c *Ctx, n int, t, f, nl Bitmap) *Vec {
 }
 
 func (e *And) Eval(c *Ctx, b *Batch, sel Bitmap) (*Vec, error) {
-	l, err := e.L.Eval(c, b, sel)
+	return evalLogic(c, b, sel, e.L, e.R, false)
+}
+
+func (e *Or) Eval(c *Ctx, b *Batch, sel Bitmap) (*Vec, error) {
+	return evalLogic(c, b, sel, e.L, e.R, true)
+}
+
+// evalLogic evaluates l AND r, or l OR r as its dual: with TRUE and FALSE swapped on the way in
+// and out, OR is AND (the deciding value is FALSE for AND, TRUE for OR).
+func evalLogic(c *Ctx, b *Batch, sel Bitmap, l, r Expr, or bool) (*Vec, error) {
+	lv, err := l.Eval(c, b, sel)
 	if err != nil {
 		return nil, err
 	}
-	lt, lf, ln := truth(l, sel, b.N)
+	lt, lf, ln := truth(lv, sel, b.N)
+	if or {
+		lt, lf = lf, lt
+	}
 	rest := AndNotBits(nil, sel, lf, b.N)
 	var rt, rf, rn Bitmap
 	if rest.Any() {
-		r, err := e.R.Eval(c, b, rest)
+		rv, err := r.Eval(c, b, rest)
 		if err != nil {
 			return nil, err
 		}
-		rt, rf, rn = truth(r, rest, b.N)
+		rt, rf, rn = truth(rv, rest, b.N)
+		if or {
+			rt, rf = rf, rt
+		}
 	}
 	w := words(b.N)
 	t, f, nl := make(Bitmap, w), make(Bitmap, w), make(Bitmap, w)
@@ -63,30 +79,8 @@ func (e *And) Eval(c *Ctx, b *Batch, sel Bitmap) (*Vec, error) {
 		f[i] = lf[i] | rf.wordAt(i)
 		nl[i] = ((lt[i] | ln[i]) & (rt.wordAt(i) | rn.wordAt(i))) &^ t[i] &^ f[i]
 	}
-	return logicResult(c, b.N, t, f, nl), nil
-}
-
-func (e *Or) Eval(c *Ctx, b *Batch, sel Bitmap) (*Vec, error) {
-	l, err := e.L.Eval(c, b, sel)
-	if err != nil {
-		return nil, err
-	}
-	lt, lf, ln := truth(l, sel, b.N)
-	rest := AndNotBits(nil, sel, lt, b.N)
-	var rt, rf, rn Bitmap
-	if rest.Any() {
-		r, err := e.R.Eval(c, b, rest)
-		if err != nil {
-			return nil, err
-		}
-		rt, rf, rn = truth(r, rest, b.N)
-	}
-	w := words(b.N)
-	t, f, nl := make(Bitmap, w), make(Bitmap, w), make(Bitmap, w)
-	for i := 0; i < w; i++ {
-		t[i] = lt[i] | rt.wordAt(i)
-		f[i] = lf[i] & rf.wordAt(i)
-		nl[i] = ((lf[i] | ln[i]) & (rf.wordAt(i) | rn.wordAt(i))) &^ t[i] &^ f[i]
+	if or {
+		t, f = f, t
 	}
 	return logicResult(c, b.N, t, f, nl), nil
 }

@@ -173,11 +173,34 @@ func TestVectorMatchesEval(t *testing.T) {
 	}
 }
 
+// benchVecFn times the call of a function over a batch, after checking once that the typed
+// implementation takes it and agrees with Eval on every row.
 func benchVecFn(b *testing.B, name string, n int, exprs []Expr, vars []*Vec, bytesPerRow int) {
 	f := LookupFunc(name)
 	bt := batchOf(n, vars...)
 	c := newTestCtx()
 	call := &Call{Fn: f, Args: exprs}
+	args, err := evalArgs(c, bt, bt.Sel, exprs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if f.Vector(c, args, bt.Sel, n) == nil {
+		b.Fatalf("%s: the typed implementation declined the input", name)
+	}
+	got, err := call.Eval(c, bt, bt.Sel)
+	if err != nil {
+		b.Fatal(err)
+	}
+	want := make([]Value, n)
+	row := make([]Value, len(args))
+	for i := range want {
+		for j, a := range args {
+			row[j] = a.Get(i)
+		}
+		want[i] = f.Eval(c, row)
+	}
+	checkVec(b, name, got, want, bt.Sel)
+	c.Release(0)
 	b.SetBytes(int64(n * bytesPerRow))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -152,4 +152,9 @@ func BenchmarkHLLAdd(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		s.add(HashInt(int64(i)), HLLDefaultPrecision)
 	}
+	b.StopTimer()
+	se := 1.04 / math.Sqrt(1<<HLLDefaultPrecision)
+	if est := float64(s.estimate(HLLDefaultPrecision)); math.Abs(est-float64(b.N)) > 3*se*float64(b.N) {
+		b.Fatalf("%d distinct values estimated at %.0f", b.N, est)
+	}
 }

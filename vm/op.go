@@ -29,10 +29,7 @@ func (f *Filter) Push(c *Ctx, b *Batch) error {
 	if err != nil {
 		return err
 	}
-	sel := make(Bitmap, words(b.N))
-	for w := range sel {
-		sel[w] = v.Bools.wordAt(w) & v.BoolV.wordAt(w) & b.Sel.wordAt(w)
-	}
+	sel := trueRows(v, b.Sel, b.N)
 	c.Release(m)
 	if !sel.Any() {
 		return nil
@@ -82,18 +79,15 @@ func (l *Limit) Push(c *Ctx, b *Batch) error {
 		return ErrDone
 	}
 	sel := b.Sel.Clone()
-	var dropped bool
 	sel.ForEach(func(i int) {
 		if l.seen < l.Offset || l.seen >= l.Offset+l.N {
 			sel.Clear(i)
-			dropped = true
 		}
 		l.seen++
 	})
 	if l.seen > l.Offset+l.N {
 		l.seen = l.Offset + l.N
 	}
-	_ = dropped
 	if sel.Any() {
 		if err := l.Next.Push(c, &Batch{N: b.N, Vars: b.Vars, Sel: sel, Base: b.Base}); err != nil {
 			return err

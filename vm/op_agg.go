@@ -174,11 +174,7 @@ func (h *HashAgg) Push(c *Ctx, b *Batch) error {
 		if err != nil {
 			return err
 		}
-		// rows with a MISSING key are dropped
-		sel = sel.Clone()
-		for _, k := range keys {
-			sel = AndBits(sel, sel, k.Present(nil), b.N)
-		}
+		sel = keyedRows(keys, sel, b.N)
 		h.groups = growSlice(h.groups[:0], Pad(b.N))
 		group = h.groups
 		if err := h.assign(c, t, keys, sel, group); err != nil {
@@ -196,10 +192,7 @@ func (h *HashAgg) Push(c *Ctx, b *Batch) error {
 			if err != nil {
 				return err
 			}
-			asel = make(Bitmap, len(sel))
-			for w := range sel {
-				asel[w] = f.Bools.wordAt(w) & f.BoolV.wordAt(w) & sel[w]
-			}
+			asel = trueRows(f, sel, b.N)
 		}
 		args, err := evalArgs(c, b, asel, spec.Args)
 		if err != nil {
@@ -251,9 +244,7 @@ func (h *HashAgg) assign(c *Ctx, t *aggTable, keys []*Vec, sel Bitmap, group []u
 	}
 	h.hashes = growSlice(h.hashes[:0], n)
 	hashes := h.hashes
-	for j, k := range keys {
-		hashColumn(k, sel, hashes, j == 0)
-	}
+	hashKeys(keys, sel, hashes)
 	key := make([]Value, len(keys))
 	var err error
 	sel.ForEach(func(i int) {
@@ -264,13 +255,7 @@ func (h *HashAgg) assign(c *Ctx, t *aggTable, keys []*Vec, sel Bitmap, group []u
 			key[j] = k.Get(i)
 		}
 		var g int32
-		g, err = t.group(hashes[i], key, func() []Value {
-			kv := make([]Value, len(key))
-			for j := range key {
-				kv[j] = key[j].Clone()
-			}
-			return kv
-		})
+		g, err = t.group(hashes[i], key, func() []Value { return cloneTuple(key) })
 		group[i] = uint32(g)
 	})
 	return err
@@ -428,13 +413,7 @@ func (h *HashAgg) MergeStates(c *Ctx, key, states []Value) error {
 			}
 		}
 		var err error
-		g, err = t.group(keyHash(key), key, func() []Value {
-			kv := make([]Value, len(key))
-			for j := range key {
-				kv[j] = key[j].Clone()
-			}
-			return kv
-		})
+		g, err = t.group(keyHash(key), key, func() []Value { return cloneTuple(key) })
 		if err != nil {
 			return err
 		}
@@ -514,7 +493,7 @@ func (h *HashAgg) emit(c *Ctx, t *aggTable) error {
 		}
 		rows[g] = r
 	}
-	err := emitRows(c, h.Next, rows, 0, nk+len(t.aggs))
+	err := EmitRows(c, h.Next, rows, 0, nk+len(t.aggs))
 	t.release()
 	if err != nil && err != ErrDone {
 		return err
@@ -534,5 +513,3 @@ func (h *HashAgg) String() string {
 	}
 	return s
 }
-
-var _ = fmt.Sprint

@@ -140,7 +140,26 @@ func BenchmarkMergeStates(b *testing.B) {
 		ks[i] = Int(int64(r.IntN(10000)))
 		xs[i] = Int(int64(r.IntN(1000)))
 	}
-	pushAll(b, &HashAgg{Keys: keys, Aggs: aggs, Shared: shared}, c, batchOf(len(ks), vecOf(ks, false), vecOf(xs, false)))
+	bt := batchOf(len(ks), vecOf(ks, false), vecOf(xs, false))
+	pushAll(b, &HashAgg{Keys: keys, Aggs: aggs, Shared: shared}, c, bt)
+	// merged, the states give what aggregating the rows directly gives
+	direct, merged := &Collect{}, &Collect{}
+	pushAll(b, &HashAgg{Keys: keys, Aggs: aggs, Next: direct}, c, bt)
+	h := &HashAgg{Keys: keys, Aggs: aggs, Next: merged}
+	for _, s := range states {
+		if err := h.MergeStates(c, s[0], s[1]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	pushAll(b, h, c)
+	if len(merged.Rows) != len(direct.Rows) {
+		b.Fatalf("merged states give %d groups, the direct aggregation %d", len(merged.Rows), len(direct.Rows))
+	}
+	for i := range direct.Rows {
+		if got, want := FormatValue(List(merged.Rows[i])), FormatValue(List(direct.Rows[i])); got != want {
+			b.Fatalf("group %d: merged states give %s, the direct aggregation %s", i, got, want)
+		}
+	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {

@@ -21,14 +21,9 @@ func (d *Distinct) Push(c *Ctx, b *Batch) error {
 	if d.set == nil {
 		d.set = map[uint64][]int32{}
 	}
-	sel := b.Sel.Clone()
-	for _, k := range keys {
-		sel = AndBits(sel, sel, k.Present(nil), b.N)
-	}
+	sel := keyedRows(keys, b.Sel, b.N)
 	hashes := make([]uint64, Pad(b.N))
-	for j, k := range keys {
-		hashColumn(k, sel, hashes, j == 0)
-	}
+	hashKeys(keys, sel, hashes)
 	tuple := make([]Value, len(keys))
 	sel.ForEach(func(i int) {
 		if err != nil {
@@ -44,11 +39,10 @@ func (d *Distinct) Push(c *Ctx, b *Batch) error {
 				return
 			}
 		}
-		kv := make([]Value, len(tuple))
+		kv := cloneTuple(tuple)
 		var sz int64 = 64
-		for j := range tuple {
-			kv[j] = tuple[j].Clone()
-			sz += valueSize(kv[j])
+		for _, x := range kv {
+			sz += valueSize(x)
 		}
 		if err = c.Mem.Grow(sz); err != nil {
 			return

@@ -1,6 +1,9 @@
 package vm
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // maxJoinRows bounds the pairs one probe batch of a join may produce at once.
 const maxJoinRows = 1 << 26
@@ -22,21 +25,10 @@ func NewJoinTable(rows [][]Value, nkeys, width int) *JoinTable {
 	t := &JoinTable{index: map[uint64][]int32{}, Width: width, all: nkeys == 0}
 	for _, r := range rows {
 		key := r[:nkeys]
-		missing := false
-		var h uint64
-		for j, k := range key {
-			if k.k == KMissing {
-				missing = true
-			}
-			if j == 0 {
-				h = HashValue(k)
-			} else {
-				h = HashCombine(h, HashValue(k))
-			}
-		}
-		if missing {
+		if slices.ContainsFunc(key, Value.IsMissing) {
 			continue
 		}
+		h := keyHash(key)
 		t.index[h] = append(t.index[h], int32(len(t.rows)))
 		t.keys = append(t.keys, key)
 		t.rows = append(t.rows, r[nkeys:])
@@ -73,14 +65,9 @@ func (j *HashJoin) Push(c *Ctx, b *Batch) error {
 		if err != nil {
 			return err
 		}
-		sel := b.Sel.Clone()
-		for _, k := range keys {
-			sel = AndBits(sel, sel, k.Present(nil), b.N)
-		}
+		sel := keyedRows(keys, b.Sel, b.N)
 		hashes := make([]uint64, Pad(b.N))
-		for n, k := range keys {
-			hashColumn(k, sel, hashes, n == 0)
-		}
+		hashKeys(keys, sel, hashes)
 		tuple := make([]Value, len(keys))
 		sel.ForEach(func(i int) {
 			for n, k := range keys {
@@ -102,10 +89,7 @@ func (j *HashJoin) Push(c *Ctx, b *Batch) error {
 		hi := min(lo+chunk, len(left))
 		n := hi - lo
 		mm := c.Mark()
-		vars := make([]*Vec, 0, len(b.Vars)+t.Width)
-		for _, v := range b.Vars {
-			vars = append(vars, Take(c, v, left[lo:hi]))
-		}
+		vars := takeAll(c, b.Vars, left[lo:hi], t.Width)
 		for w := 0; w < t.Width; w++ {
 			v := c.Vec(n)
 			for k := lo; k < hi; k++ {

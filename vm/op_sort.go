@@ -79,45 +79,43 @@ func (s *Sort) Push(c *Ctx, b *Batch) error {
 	s.buf.mem = c.Mem
 	nk := len(s.Keys)
 	width := nk + len(b.Vars) + 1
+	k := int(s.Limit + s.Offset)
+	if s.Limit >= 0 && k == 0 {
+		return nil
+	}
+	s.heap.keys = s.Keys
+	// probe holds a row's keys and position, to judge it before copying it
+	probe := make([]Value, nk+1)
 	var err error
 	b.Sel.ForEach(func(i int) {
 		if err != nil {
 			return
 		}
-		kv := make([]Value, width)
 		for j, v := range keys {
-			kv[j] = v.Get(i)
+			probe[j] = v.Get(i)
 		}
-		kv[width-1] = Int(b.Base + int64(i))
-		if s.Limit >= 0 {
-			k := int(s.Limit + s.Offset)
-			if k == 0 {
-				return
-			}
-			if len(s.heap.rows) == k && cmpKeys(s.Keys, kv, s.heap.rows[0]) >= 0 {
-				return // not better than the worst kept row
-			}
+		probe[nk] = Int(b.Base + int64(i))
+		if s.Limit >= 0 && len(s.heap.rows) == k && !s.heap.less(s.heap.rows[0], probe) {
+			return // not better than the worst kept row
 		}
-		for j := range kv[:nk] {
-			kv[j] = kv[j].Clone()
+		kv := make([]Value, width)
+		for j, x := range probe[:nk] {
+			kv[j] = x.Clone()
 		}
+		kv[width-1] = probe[nk]
 		for j, v := range b.Vars {
 			if v != nil {
 				kv[nk+j] = v.Get(i).Clone()
 			}
 		}
-		if s.Limit >= 0 {
-			k := int(s.Limit + s.Offset)
-			s.heap.keys = s.Keys
-			if len(s.heap.rows) < k {
-				heap.Push(&s.heap, kv)
-			} else {
-				s.heap.rows[0] = kv
-				heap.Fix(&s.heap, 0)
-			}
-			return
+		if s.Limit < 0 {
+			err = s.buf.add(kv)
+		} else if len(s.heap.rows) < k {
+			heap.Push(&s.heap, kv)
+		} else {
+			s.heap.rows[0] = kv
+			heap.Fix(&s.heap, 0)
 		}
-		err = s.buf.add(kv)
 	})
 	if s.Bound != nil && s.Limit >= 0 && len(s.heap.rows) == int(s.Limit+s.Offset) && len(s.heap.rows) > 0 {
 		s.Bound.Update(s.heap.rows[0][0])
@@ -154,7 +152,7 @@ func (s *Sort) Close(c *Ctx) error {
 			width++
 		}
 	}
-	err := emitRows(c, s.Next, rows, nk, width)
+	err := EmitRows(c, s.Next, rows, nk, width)
 	s.buf.release()
 	if err != nil && err != ErrDone {
 		return err

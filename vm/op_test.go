@@ -2,6 +2,7 @@ package vm
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"sort"
 	"testing"
@@ -190,5 +191,38 @@ func TestMemoryLimit(t *testing.T) {
 	}
 	if !errorsIs(err, ErrMemoryLimit) {
 		t.Fatalf("error %v is not ErrMemoryLimit", err)
+	}
+}
+
+// TestTopKTiesKeepInputOrder pushes batches out of input order (as workers, or a scan reading
+// blocks best first, do): among rows tied at the cut, a top-k keeps those first in input
+// order (by Base), as a full sort followed by a limit does.
+func TestTopKTiesKeepInputOrder(t *testing.T) {
+	keys := []SortKey{{X: &Var{Slot: 0}}}
+	for _, limit := range []int64{-1, 1, 2} {
+		out := &Collect{}
+		s := &Sort{Keys: keys, Limit: limit, Next: out}
+		c := newTestCtx()
+		for _, base := range []int64{3 << 32, 1 << 32, 2 << 32} {
+			b := batchOf(1, vecOf([]Value{Int(7)}, false), vecOf([]Value{Int(base >> 32)}, false))
+			b.Base = base
+			if err := s.Push(c, b); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.Close(c); err != nil {
+			t.Fatal(err)
+		}
+		var got []int64
+		for _, r := range out.Rows {
+			got = append(got, r[1].Int())
+		}
+		want := []int64{1, 2, 3}
+		if limit >= 0 {
+			want = want[:limit]
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("limit %d: rows from batches %v, want %v", limit, got, want)
+		}
 	}
 }

@@ -56,15 +56,16 @@ func (u *Unnest) Push(c *Ctx, b *Batch) error {
 			}
 		}
 	}
-	vars := make([]*Vec, len(b.Vars)+1)
-	for j, v := range b.Vars {
-		vars[j] = Take(c, v, parents)
-	}
-	vars[len(b.Vars)] = ev
-	return u.Next.Push(c, &Batch{N: n, Vars: vars, Sel: FullBitmap(nil, n), Base: b.Base})
+	return u.emit(c, b, parents, ev)
 }
 
 func (u *Unnest) Close(c *Ctx) error { return u.Next.Close(c) }
+
+// emit pushes one row per element: the variables of its parent row, then the element.
+func (u *Unnest) emit(c *Ctx, b *Batch, parents []int32, elems *Vec) error {
+	vars := append(takeAll(c, b.Vars, parents, 1), elems)
+	return u.Next.Push(c, &Batch{N: len(parents), Vars: vars, Sel: FullBitmap(nil, len(parents)), Base: b.Base})
+}
 
 // pushLists unnests the rows of a shredded list lane: the elements are rows of the element
 // vector, used as it is when the lists of consecutive rows cover it without gaps (the common
@@ -108,10 +109,5 @@ func (u *Unnest) pushLists(c *Ctx, b *Batch, lv *Vec, rows Bitmap) error {
 	} else {
 		ev = Take(c, elems, idx)
 	}
-	vars := make([]*Vec, len(b.Vars)+1)
-	for j, v := range b.Vars {
-		vars[j] = Take(c, v, parents)
-	}
-	vars[len(b.Vars)] = ev
-	return u.Next.Push(c, &Batch{N: n, Vars: vars, Sel: FullBitmap(nil, n), Base: b.Base})
+	return u.emit(c, b, parents, ev)
 }

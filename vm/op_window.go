@@ -140,7 +140,7 @@ func (w *Window) Close(c *Ctx) error {
 		}
 		out[r] = t
 	}
-	err := emitRows(c, w.Next, out, 0, w.width+len(w.Funcs))
+	err := EmitRows(c, w.Next, out, 0, w.width+len(w.Funcs))
 	w.buf.release()
 	if err != nil && err != ErrDone {
 		return err

@@ -38,9 +38,55 @@ func tupleAt(vecs []*Vec, i int) []Value {
 	return t
 }
 
-// emitRows pushes tuples to next in batches: variable j of the batch is column j of the
-// tuples (from column off on).
-func emitRows(c *Ctx, next Op, rows [][]Value, off, width int) error {
+// cloneTuple returns a copy of t whose values own their bytes.
+func cloneTuple(t []Value) []Value {
+	out := make([]Value, len(t))
+	for j, x := range t {
+		out[j] = x.Clone()
+	}
+	return out
+}
+
+// keyedRows returns the rows of sel (of n rows) where no key is MISSING: the rows that group,
+// join or deduplicate.
+func keyedRows(keys []*Vec, sel Bitmap, n int) Bitmap {
+	out := sel.Clone()
+	for _, k := range keys {
+		out = AndBits(out, out, k.Present(nil), n)
+	}
+	return out
+}
+
+// hashKeys sets hashes[i] to the hash of the key tuple of row i for every row of sel (the hash
+// keyHash gives the tuple's values).
+func hashKeys(keys []*Vec, sel Bitmap, hashes []uint64) {
+	for j, k := range keys {
+		hashColumn(k, sel, hashes, j == 0)
+	}
+}
+
+// takeAll gathers the rows idx of every vector of vars (see Take), leaving room for extra more.
+func takeAll(c *Ctx, vars []*Vec, idx []int32, extra int) []*Vec {
+	out := make([]*Vec, len(vars), len(vars)+extra)
+	for j, v := range vars {
+		out[j] = Take(c, v, idx)
+	}
+	return out
+}
+
+// trueRows returns the rows of sel (of n rows) where v is TRUE: what a predicate keeps.
+func trueRows(v *Vec, sel Bitmap, n int) Bitmap {
+	out := make(Bitmap, words(n))
+	for w := range out {
+		out[w] = v.Bools.wordAt(w) & v.BoolV.wordAt(w) & sel.wordAt(w)
+	}
+	return out
+}
+
+// EmitRows pushes tuples to next in batches of up to 1024 rows: variable j of the batch is
+// column off+j of the tuples, and Base is the position of the batch's first tuple. It stops
+// at the first error (ErrDone included) and does not close next.
+func EmitRows(c *Ctx, next Op, rows [][]Value, off, width int) error {
 	const chunk = 1024
 	for start := 0; start < len(rows); start += chunk {
 		if err := c.Err(); err != nil {

@@ -2,7 +2,6 @@ package vm
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -104,7 +103,7 @@ func sameValue(a, b Value) bool {
 
 // checkVec compares a result vector with the expected values on the selected rows, and checks
 // unselected rows are MISSING.
-func checkVec(t *testing.T, what string, got *Vec, want []Value, sel Bitmap) {
+func checkVec(t testing.TB, what string, got *Vec, want []Value, sel Bitmap) {
 	t.Helper()
 	for i := range want {
 		g := got.Get(i)
@@ -132,7 +131,5 @@ func fmtVals(vals []Value) string {
 	}
 	return s + "]"
 }
-
-var _ = fmt.Sprint
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }

@@ -2,6 +2,7 @@ package vm
 
 import (
 	"bytes"
+	"cmp"
 	"math"
 	"strconv"
 	"time"
@@ -335,30 +336,18 @@ func Compare(a, b Value) int {
 				return c
 			}
 		}
-		switch {
-		case len(la) < len(lb):
-			return -1
-		case len(la) > len(lb):
-			return 1
-		}
-		return 0
+		return cmp.Compare(len(la), len(lb))
 	case KStruct:
 		fa, fb := a.Fields(), b.Fields()
 		for i := 0; i < len(fa) && i < len(fb); i++ {
-			if c := bytes.Compare([]byte(fa[i].Name), []byte(fb[i].Name)); c != 0 {
+			if c := cmp.Compare(fa[i].Name, fb[i].Name); c != 0 {
 				return c
 			}
 			if c := Compare(fa[i].Value, fb[i].Value); c != 0 {
 				return c
 			}
 		}
-		switch {
-		case len(fa) < len(fb):
-			return -1
-		case len(fa) > len(fb):
-			return 1
-		}
-		return 0
+		return cmp.Compare(len(fa), len(fb))
 	}
 	return 0
 }

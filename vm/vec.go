@@ -83,38 +83,43 @@ const (
 // LaneSet is a set of lanes.
 type LaneSet = Lane
 
+// allLanes lists every lane.
+var allLanes = [...]Lane{LNull, LBool, LInt, LFloat, LTime, LStr, LIon, LStruct, LBoxed, LList}
+
+// lane returns the bitmap of lane l.
+func (v *Vec) lane(l Lane) Bitmap {
+	switch l {
+	case LNull:
+		return v.Nulls
+	case LBool:
+		return v.Bools
+	case LInt:
+		return v.Ints
+	case LFloat:
+		return v.Floats
+	case LTime:
+		return v.Times
+	case LStr:
+		return v.Strs
+	case LIon:
+		return v.Ions
+	case LStruct:
+		return v.Structs
+	case LBoxed:
+		return v.Boxed
+	case LList:
+		return v.Lists
+	}
+	return nil
+}
+
 // Lanes returns the set of non-empty lanes.
 func (v *Vec) Lanes() LaneSet {
 	var s LaneSet
-	if v.Nulls.Any() {
-		s |= LNull
-	}
-	if v.Bools.Any() {
-		s |= LBool
-	}
-	if v.Ints.Any() {
-		s |= LInt
-	}
-	if v.Floats.Any() {
-		s |= LFloat
-	}
-	if v.Times.Any() {
-		s |= LTime
-	}
-	if v.Strs.Any() {
-		s |= LStr
-	}
-	if v.Ions.Any() {
-		s |= LIon
-	}
-	if v.Structs.Any() {
-		s |= LStruct
-	}
-	if v.Boxed.Any() {
-		s |= LBoxed
-	}
-	if v.Lists.Any() {
-		s |= LList
+	for _, l := range allLanes {
+		if v.lane(l).Any() {
+			s |= l
+		}
 	}
 	return s
 }
@@ -148,10 +153,10 @@ func (v *Vec) Reset(n int) {
 // Present returns the rows that hold a value (not MISSING) in dst.
 func (v *Vec) Present(dst Bitmap) Bitmap {
 	dst = MakeBitmap(dst, v.N)
-	for _, l := range [...]Bitmap{v.Nulls, v.Bools, v.Ints, v.Floats, v.Times, v.Strs, v.Ions, v.Structs, v.Boxed, v.Lists} {
-		for i := range l {
+	for _, l := range allLanes {
+		for i, w := range v.lane(l) {
 			if i < len(dst) {
-				dst[i] |= l[i]
+				dst[i] |= w
 			}
 		}
 	}

@@ -76,50 +76,19 @@ func (v *Vec) structAt(i int) Value {
 // Single reports whether every row of sel lies in one lane l, returning it.
 func (v *Vec) Single(sel Bitmap) (Lane, bool) {
 	var only Lane
-	count := 0
-	check := func(b Bitmap, l Lane) {
-		if Intersects(b, sel) {
+	for _, l := range allLanes {
+		if Intersects(v.lane(l), sel) {
+			if only != 0 {
+				return 0, false
+			}
 			only = l
-			count++
 		}
 	}
-	check(v.Nulls, LNull)
-	check(v.Bools, LBool)
-	check(v.Ints, LInt)
-	check(v.Floats, LFloat)
-	check(v.Times, LTime)
-	check(v.Strs, LStr)
-	check(v.Ions, LIon)
-	check(v.Structs, LStruct)
-	check(v.Boxed, LBoxed)
-	check(v.Lists, LList)
-	if count != 1 {
+	if only == 0 {
 		return 0, false
 	}
 	// every selected row must be in that lane (none missing)
-	var lb Bitmap
-	switch only {
-	case LNull:
-		lb = v.Nulls
-	case LBool:
-		lb = v.Bools
-	case LInt:
-		lb = v.Ints
-	case LFloat:
-		lb = v.Floats
-	case LTime:
-		lb = v.Times
-	case LStr:
-		lb = v.Strs
-	case LIon:
-		lb = v.Ions
-	case LStruct:
-		lb = v.Structs
-	case LBoxed:
-		lb = v.Boxed
-	case LList:
-		lb = v.Lists
-	}
+	lb := v.lane(only)
 	for w := range sel {
 		if sel[w]&^lb.wordAt(w) != 0 {
 			return 0, false
