@@ -2,39 +2,23 @@ package db
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/sneller-re/sneller/ingest"
 )
 
-// Formats are the known input formats, named by the file suffix without its leading dot.
-var Formats = []string{
-	"json", "json.gz", "json.zst",
-	"cloudtrail.json.gz",
-	"csv", "csv.gz", "csv.zst",
-	"tsv", "tsv.gz", "tsv.zst",
-}
+// Formats are the known input formats, named by the file suffix without its leading dot: the
+// converter's [ingest.Formats].
+var Formats = ingest.Formats
 
 // KnownFormat reports whether f is one of [Formats].
-func KnownFormat(f string) bool {
-	for _, k := range Formats {
-		if k == f {
-			return true
-		}
-	}
-	return false
-}
+func KnownFormat(f string) bool { return slices.Contains(Formats, f) }
 
 // FormatOf infers the format of an object from its key: the longest known format whose
 // suffix "."+format ends the key, so "x.cloudtrail.json.gz" is cloudtrail.json.gz (not
-// json.gz) whatever the order of Formats.
-func FormatOf(key string) (string, bool) {
-	best := ""
-	for _, f := range Formats {
-		if len(f) > len(best) && strings.HasSuffix(key, "."+f) {
-			best = f
-		}
-	}
-	return best, best != ""
-}
+// json.gz) whatever the order of Formats ([ingest.FormatOf]).
+func FormatOf(key string) (string, bool) { return ingest.FormatOf(key) }
 
 // FormatFor returns the format of the object key read through this input: the explicit
 // format if set, otherwise the one inferred from the key's suffix. It fails with

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -475,17 +474,7 @@ func parsePartitionValue(field, typ, text string) (PartitionValue, error) {
 		return PartitionValue{}, fmt.Errorf("%w: partition %q: unknown type %q", errStructure, field, typ)
 	}
 	v := PartitionValue{Field: field, Type: t, Text: text}
-	var err error
-	switch t {
-	case PartInt:
-		v.Int, err = strconv.ParseInt(text, 10, 64)
-	case PartDate:
-		v.Time, err = time.Parse(time.DateOnly, text)
-	case PartDatetime:
-		v.Time, err = time.Parse(time.RFC3339Nano, text)
-		v.Time = v.Time.UTC()
-	}
-	if err != nil {
+	if err := v.parse(); err != nil {
 		return PartitionValue{}, fmt.Errorf("%w: partition %q: value %q is not a valid %s", errStructure, field, text, t)
 	}
 	return v, nil

@@ -62,6 +62,21 @@ type PartitionValue struct {
 	Time time.Time
 }
 
+// parse sets the typed value of v from its Text by its Type.
+func (v *PartitionValue) parse() error {
+	var err error
+	switch v.Type {
+	case PartInt:
+		v.Int, err = strconv.ParseInt(v.Text, 10, 64)
+	case PartDate:
+		v.Time, err = time.Parse(time.DateOnly, v.Text)
+	case PartDatetime:
+		v.Time, err = time.Parse(time.RFC3339Nano, v.Text)
+		v.Time = v.Time.UTC()
+	}
+	return err
+}
+
 // Partitioner computes the partition values of objects from their captures. Build it once per
 // definition with NewPartitioner.
 type Partitioner struct {
@@ -146,16 +161,7 @@ func (p *Partitioner) Eval(caps Captures) ([]PartitionValue, string, error) {
 			return nil, "", fmt.Errorf("%w: %s: %w", ErrBadPartition, c.field, err)
 		}
 		v := PartitionValue{Field: c.field, Type: c.typ, Text: text}
-		switch c.typ {
-		case PartInt:
-			v.Int, err = strconv.ParseInt(text, 10, 64)
-		case PartDate:
-			v.Time, err = time.Parse(time.DateOnly, text)
-		case PartDatetime:
-			v.Time, err = time.Parse(time.RFC3339Nano, text)
-			v.Time = v.Time.UTC()
-		}
-		if err != nil {
+		if err := v.parse(); err != nil {
 			return nil, "", fmt.Errorf("%w: %s: value %q is not a valid %s", ErrBadPartition, c.field, text, c.typ)
 		}
 		for seg := range strings.SplitSeq(text, "/") {

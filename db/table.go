@@ -293,7 +293,6 @@ func loadTrailer(ctx context.Context, f pack.Fetcher, b *BlobInfo) (*pack.Traile
 			if m.Offset < 0 || m.Size < 0 || m.Offset+m.Size > b.TrailerOffset {
 				return nil, fmt.Errorf("%w: block %d extent %d+%d outside the blob", pack.ErrCorrupt, i, m.Offset, m.Size)
 			}
-			m.Column(nil) // build the column map now: the trailer is shared by goroutines
 		}
 		return t, nil
 	})

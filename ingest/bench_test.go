@@ -107,6 +107,9 @@ func BenchmarkConvert(b *testing.B) {
 				if res.Inputs[0].Status != Accepted {
 					b.Fatal(res.Inputs[0].Err)
 				}
+				if res.Inputs[0].Rows != int64(rows) {
+					b.Fatalf("converted %d rows, want %d", res.Inputs[0].Rows, rows)
+				}
 				out = sink.n
 			}
 			m.report(b, int64(len(data)))
@@ -115,23 +118,22 @@ func BenchmarkConvert(b *testing.B) {
 	}
 }
 
-// BenchmarkDecodeJSON measures the Decoder alone (cut and decode JSON to Ion rows).
-func BenchmarkDecodeJSON(b *testing.B) {
-	data, err := os.ReadFile(benchData(b, 50_000))
-	if err != nil {
-		b.Fatal(err)
-	}
+// benchDecode measures a Decoder of format over data (cut, parse, convert to Ion rows) and
+// checks that it decodes rows rows.
+func benchDecode(b *testing.B, format string, data, hints []byte, rows int) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
+	b.ResetTimer()
 	m := startCPU()
 	var buf ion.Buffer
+	n := 0
 	for i := 0; i < b.N; i++ {
 		var st ion.Symtab
-		d, err := NewDecoder("json", bytes.NewReader(data), nil, &st)
+		d, err := NewDecoder(format, bytes.NewReader(data), hints, &st)
 		if err != nil {
 			b.Fatal(err)
 		}
-		for {
+		for n = 0; ; n++ {
 			buf.Reset()
 			if err := d.Next(&buf); err != nil {
 				if err != io.EOF {
@@ -142,6 +144,18 @@ func BenchmarkDecodeJSON(b *testing.B) {
 		}
 	}
 	m.report(b, int64(len(data)))
+	if n != rows {
+		b.Fatalf("decoded %d rows, want %d", n, rows)
+	}
+}
+
+// BenchmarkDecodeJSON measures the Decoder alone (cut and decode JSON to Ion rows).
+func BenchmarkDecodeJSON(b *testing.B) {
+	data, err := os.ReadFile(benchData(b, 50_000))
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchDecode(b, "json", data, nil, 50_000)
 }
 
 // BenchmarkChunkJSON measures the exact JSON chunker alone.
@@ -153,8 +167,10 @@ func BenchmarkChunkJSON(b *testing.B) {
 	pool := newBufPool(DefaultChunkBytes, 4)
 	b.SetBytes(int64(len(data)))
 	m := startCPU()
+	rows := 0
 	for i := 0; i < b.N; i++ {
 		ck := newJSONChunker(bytes.NewReader(data), pool, DefaultMaxRowBytes, false)
+		rows = 0
 		for {
 			ch, err := ck.next()
 			if err == io.EOF {
@@ -163,10 +179,14 @@ func BenchmarkChunkJSON(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			rows += len(ch.rows)
 			ch.release()
 		}
 	}
 	m.report(b, int64(len(data)))
+	if rows != 50_000 {
+		b.Fatalf("cut %d rows, want 50000", rows)
+	}
 }
 
 // BenchmarkDecodeCSV measures the CSV path (cut, parse, convert typed fields) on generated
@@ -176,31 +196,9 @@ func BenchmarkDecodeCSV(b *testing.B) {
 	for i := 0; i < 100_000; i++ {
 		fmt.Fprintf(&text, "%d,user-%d,%d.%02d,%v,%d,\"note, with \"\"quotes\"\" %d\"\n", i, i%977, i%1000, i%100, i%3 == 0, 1700000000+i, i)
 	}
-	data := text.Bytes()
 	hints := []byte(`{"fields": [{"name": "id", "type": "int"}, {"name": "user"}, {"name": "score", "type": "number"},
 		{"name": "ok", "type": "bool"}, {"name": "ts", "type": "datetime", "format": "unix_seconds"}, {"name": "note"}]}`)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	m := startCPU()
-	var buf ion.Buffer
-	for i := 0; i < b.N; i++ {
-		var st ion.Symtab
-		d, err := NewDecoder("csv", bytes.NewReader(data), hints, &st)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for {
-			buf.Reset()
-			if err := d.Next(&buf); err != nil {
-				if err != io.EOF {
-					b.Fatal(err)
-				}
-				break
-			}
-		}
-	}
-	m.report(b, int64(len(data)))
+	benchDecode(b, "csv", text.Bytes(), hints, 100_000)
 }
 
 // BenchmarkConvertSmallInputs measures many small gzip inputs (what a sync every minute sees):

@@ -139,19 +139,7 @@ func chunkedRows(t testing.TB, format string, text []byte, chunkBytes, maxRow in
 	if err != nil {
 		return nil, err
 	}
-	var rows []string
-	var buf ion.Buffer
-	for {
-		buf.Reset()
-		err := d.Next(&buf)
-		if err == io.EOF {
-			return rows, nil
-		}
-		if err != nil {
-			return rows, err
-		}
-		rows = append(rows, canonIon(t, buf.Bytes(), &st))
-	}
+	return readRows(t, d.Next, &st)
 }
 
 func TestJSONChunksMatchReference(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/klauspost/compress/zstd"
@@ -204,7 +205,7 @@ func Convert(ctx context.Context, inputs []Input, sink BlobSink, opt Options) (*
 				format = f
 			} else {
 				st.compileErr = fmt.Errorf("%w: cannot infer the format from the name (known suffixes: .%s); set the format",
-					ErrUnknownFormat, joinFormats())
+					ErrUnknownFormat, strings.Join(Formats, ", ."))
 			}
 		}
 		if st.compileErr == nil {
@@ -236,15 +237,4 @@ func Convert(ctx context.Context, inputs []Input, sink BlobSink, opt Options) (*
 	}()
 	c.collect(ctx)
 	return c.result(ctx)
-}
-
-func joinFormats() string {
-	s := ""
-	for i, f := range Formats {
-		if i > 0 {
-			s += ", ."
-		}
-		s += f
-	}
-	return s
 }

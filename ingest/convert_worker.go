@@ -120,6 +120,27 @@ func (w *worker) row(st *inputState) []byte {
 	return row
 }
 
+// pack adds the rows dec decodes (it was reset to a chunk of st, with the builder's symbol
+// table) to the block, sending the block whenever it is full, and counts them in rows. It
+// returns the error that ended the rows: io.EOF at the end of the chunk.
+func (w *worker) pack(dec rowDecoder, st *inputState, rows *int64) error {
+	b := w.b
+	for {
+		w.buf.Reset()
+		if err := dec.next(&w.buf); err != nil {
+			return err
+		}
+		if err := b.Add(w.row(st), b.Symtab()); err != nil {
+			return dec.fault(err)
+		}
+		w.inB = !w.excl // (shared block) it holds rows of w.adding
+		*rows++
+		if b.Full() {
+			w.send()
+		}
+	}
+}
+
 // chunk decodes and packs the rows of one chunk of a large input into the exclusive block.
 func (w *worker) chunk(ctx context.Context, t task) {
 	st, ch := t.st, t.ch
@@ -132,22 +153,7 @@ func (w *worker) chunk(ctx context.Context, t task) {
 	dec := w.decoder(st.spec)
 	b := w.b
 	dec.reset(ch, b.Symtab())
-	var err error
-	for {
-		w.buf.Reset()
-		if err = dec.next(&w.buf); err != nil {
-			break
-		}
-		if err = b.Add(w.row(st), b.Symtab()); err != nil {
-			err = dec.fault(err)
-			break
-		}
-		done.rows++
-		if b.Full() {
-			w.send()
-		}
-	}
-	if err != io.EOF {
+	if err := w.pack(dec, st, &done.rows); err != io.EOF {
 		// the input is rejected: drop its rows from the builder
 		st.markBad(int64(ch.seq))
 		b.Reset()
@@ -200,22 +206,7 @@ func (w *worker) small(ctx context.Context, t task) {
 	b := w.b
 	dec.reset(ch, b.Symtab())
 	w.adding, w.inB = st, false
-	for {
-		w.buf.Reset()
-		if err = dec.next(&w.buf); err != nil {
-			break
-		}
-		if err = b.Add(w.row(st), b.Symtab()); err != nil {
-			err = dec.fault(err)
-			break
-		}
-		w.inB = true
-		done.rows++
-		if b.Full() {
-			w.send()
-		}
-	}
-	if err != io.EOF {
+	if err := w.pack(dec, st, &done.rows); err != io.EOF {
 		// not expected after the checking pass (pack refuses only malformed Ion): the shared
 		// block mixes rows of st with rows of other inputs, so stop the conversion
 		b.Reset()

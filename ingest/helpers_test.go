@@ -72,6 +72,25 @@ func canonIon(t testing.TB, row []byte, st *ion.Symtab) string {
 	return canon(v)
 }
 
+// readRows calls next until io.EOF and returns the rows it wrote rendered by canon (symbols
+// in st), with the error that ended them (nil at a clean end).
+func readRows(t testing.TB, next func(*ion.Buffer) error, st *ion.Symtab) ([]string, error) {
+	t.Helper()
+	var rows []string
+	var buf ion.Buffer
+	for {
+		buf.Reset()
+		err := next(&buf)
+		if err == io.EOF {
+			return rows, nil
+		}
+		if err != nil {
+			return rows, err
+		}
+		rows = append(rows, canonIon(t, buf.Bytes(), st))
+	}
+}
+
 // decodeRows reads every row of an input with a Decoder and returns them rendered by canon,
 // with the error that ended them (nil at a clean end).
 func decodeRows(t testing.TB, format string, data []byte, hints string, opt DecoderOptions) ([]string, error) {
@@ -86,19 +105,7 @@ func decodeRows(t testing.TB, format string, data []byte, hints string, opt Deco
 		return nil, err
 	}
 	defer d.Close()
-	var rows []string
-	var buf ion.Buffer
-	for {
-		buf.Reset()
-		err := d.Next(&buf)
-		if err == io.EOF {
-			return rows, nil
-		}
-		if err != nil {
-			return rows, err
-		}
-		rows = append(rows, canonIon(t, buf.Bytes(), &st))
-	}
+	return readRows(t, d.Next, &st)
 }
 
 // referenceRows loads JSON text the simple way: one ion.JSONDecoder over the whole text, every
@@ -107,22 +114,15 @@ func referenceRows(t testing.TB, text []byte) ([]string, error) {
 	t.Helper()
 	var st ion.Symtab
 	d := ion.NewJSONDecoder(bytes.NewReader(text), &st)
-	var rows []string
-	var buf ion.Buffer
-	for {
-		buf.Reset()
-		err := d.Next(&buf)
-		if err == io.EOF {
-			return rows, nil
-		}
-		if err != nil {
-			return rows, err
+	return readRows(t, func(buf *ion.Buffer) error {
+		if err := d.Next(buf); err != nil {
+			return err
 		}
 		if ion.TypeOf(buf.Bytes()) != ion.StructType {
-			return rows, ErrNotObject
+			return ErrNotObject
 		}
-		rows = append(rows, canonIon(t, buf.Bytes(), &st))
-	}
+		return nil
+	}, &st)
 }
 
 // memSink keeps blobs in memory.

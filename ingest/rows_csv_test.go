@@ -247,19 +247,7 @@ func csvChunkedRows(t testing.TB, format string, text []byte, hints string, chun
 	if err != nil {
 		return nil, err
 	}
-	var rows []string
-	var buf ion.Buffer
-	for {
-		buf.Reset()
-		err := d.Next(&buf)
-		if err == io.EOF {
-			return rows, nil
-		}
-		if err != nil {
-			return rows, err
-		}
-		rows = append(rows, canonIon(t, buf.Bytes(), &st))
-	}
+	return readRows(t, d.Next, &st)
 }
 
 // TestCSVMatchesEncodingCSV compares the records with the standard library's reader, for

@@ -41,6 +41,7 @@ func BenchmarkBlockBuild(b *testing.B) {
 	st := bb.Symtab().Clone()
 	b.SetBytes(total)
 	b.ResetTimer()
+	var blk *EncodedBlock
 	for range b.N {
 		bb.Reset()
 		*bb.Symtab() = *st.Clone()
@@ -49,9 +50,14 @@ func BenchmarkBlockBuild(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		if _, err := bb.Finish(); err != nil {
+		var err error
+		if blk, err = bb.Finish(); err != nil {
 			b.Fatal(err)
 		}
+	}
+	b.StopTimer()
+	if blk.Rows != len(rows) || len(blk.Columns) == 0 {
+		b.Fatalf("built a block of %d rows and %d columns, want %d rows", blk.Rows, len(blk.Columns), len(rows))
 	}
 }
 
@@ -66,9 +72,14 @@ func BenchmarkReadColumn(b *testing.B) {
 	c := blob.Trailer.Blocks[0].Column([]string{"id"})
 	b.SetBytes(blob.Trailer.Blocks[0].Columns[c].Raw)
 	b.ResetTimer()
+	var v *vm.Vec
 	for range b.N {
-		if _, err := blob.ReadColumn(context.Background(), 0, c); err != nil {
+		if v, err = blob.ReadColumn(context.Background(), 0, c); err != nil {
 			b.Fatal(err)
 		}
+	}
+	b.StopTimer()
+	if n := blob.Trailer.Blocks[0].Rows; v.N != n || v.Ints.Count() != n || v.I[n-1] != int64(n-1) {
+		b.Fatalf("read %d rows (%d ints, last %d), want ids 0 to %d", v.N, v.Ints.Count(), v.I[v.N-1], n-1)
 	}
 }

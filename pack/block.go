@@ -3,6 +3,7 @@ package pack
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/minio/sha256-simd"
@@ -306,9 +307,8 @@ type EncodedBlock struct {
 func (b *BlockBuilder) Finish() (*EncodedBlock, error) {
 	out := &EncodedBlock{Rows: b.rows}
 	var raw []byte
-	var err error
 	b.root.walk(func(c *column) {
-		if err != nil || c == b.root {
+		if c == b.root {
 			return
 		}
 		rows := *c.space
@@ -330,9 +330,6 @@ func (b *BlockBuilder) Finish() (*EncodedBlock, error) {
 		}
 		out.Columns = append(out.Columns, meta)
 	})
-	if err != nil {
-		return nil, err
-	}
 	for s := ion.Symbol(ion.SystemSymbols); int(s) < b.st.Len(); s++ {
 		text, _ := b.st.Get(s)
 		out.Symbols = append(out.Symbols, text)
@@ -341,13 +338,4 @@ func (b *BlockBuilder) Finish() (*EncodedBlock, error) {
 	return out, nil
 }
 
-func pathString(p []string) string {
-	s := ""
-	for i, x := range p {
-		if i > 0 {
-			s += "."
-		}
-		s += x
-	}
-	return s
-}
+func pathString(p []string) string { return strings.Join(p, ".") }

@@ -2,12 +2,13 @@ package pack
 
 import (
 	"bytes"
+	"math/bits"
 )
 
-// bits is a growable bitmap of rows.
-type bits []uint64
+// bitmap is a growable bitmap of rows.
+type bitmap []uint64
 
-func (b *bits) set(i int) {
+func (b *bitmap) set(i int) {
 	w := i >> 6
 	for len(*b) <= w {
 		*b = append(*b, 0)
@@ -15,12 +16,10 @@ func (b *bits) set(i int) {
 	(*b)[w] |= 1 << (i & 63)
 }
 
-func (b bits) count() int {
+func (b bitmap) count() int {
 	n := 0
 	for _, w := range b {
-		for ; w != 0; w &= w - 1 {
-			n++
-		}
+		n += bits.OnesCount64(w)
 	}
 	return n
 }
@@ -32,8 +31,8 @@ type column struct {
 	depth int
 
 	lanes                            uint16
-	null, boolm, boolv, intm, floatm bits
-	timem, strm, ionm, structm       bits
+	null, boolm, boolv, intm, floatm bitmap
+	timem, strm, ionm, structm       bitmap
 	ints, times                      []int64
 	floats                           []float64
 	strRows                          []int32
@@ -44,7 +43,7 @@ type column struct {
 	ionData                          []byte
 	children                         []*column
 	byName                           map[string]*column
-	listm                            bits
+	listm                            bitmap
 	listRows                         []int32
 	listEnd                          []uint32
 	elem                             *column   // the element column of the list lane
@@ -76,10 +75,10 @@ func newColumn(path []string, depth int, space *int) *column {
 	return &column{path: path, depth: depth, space: space}
 }
 
+// growTo extends s with zeros to length n.
 func growTo[T any](s []T, n int) []T {
-	for len(s) < n {
-		var zero T
-		s = append(s, zero)
+	if len(s) < n {
+		s = append(s, make([]T, n-len(s))...)
 	}
 	return s
 }

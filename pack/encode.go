@@ -34,7 +34,7 @@ func align8(b []byte) []byte {
 	return b
 }
 
-func appendBits(b []byte, m bits, n int) []byte {
+func appendBits(b []byte, m bitmap, n int) []byte {
 	w := words(n)
 	for i := 0; i < w; i++ {
 		var x uint64
@@ -47,7 +47,7 @@ func appendBits(b []byte, m bits, n int) []byte {
 }
 
 // laneBits returns the bitmap of lane l of c.
-func (c *column) laneBits(l uint16) bits {
+func (c *column) laneBits(l uint16) bitmap {
 	switch l {
 	case laneNull:
 		return c.null

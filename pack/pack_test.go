@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/sneller-re/sneller/ion"
@@ -236,4 +237,28 @@ func TestSummaryRanges(t *testing.T) {
 	if r, ok := blob.Summary(0).Range([]string{"nope"}); !ok || r.Num || r.Str {
 		t.Fatalf("absent column: %+v %v", r, ok)
 	}
+}
+
+// TestConcurrentSummaries reads the summaries of one opened blob from several goroutines, as
+// queries sharing a cached trailer do (run with -race: the column index of a decoded trailer
+// must not be built lazily).
+func TestConcurrentSummaries(t *testing.T) {
+	var rows []vm.Value
+	for i := 0; i < 100; i++ {
+		rows = append(rows, vm.Struct([]vm.Field{{Name: "x", Value: vm.Int(int64(i))}}))
+	}
+	data := buildBlob(t, rows, 100)
+	blob, err := Open(context.Background(), "t", BytesFetcher(data), int64(len(data)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			if r, ok := blob.Summary(0).Range([]string{"x"}); !ok || r.NumMax.Int() != 99 {
+				t.Errorf("range: %+v %v", r, ok)
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -1,7 +1,6 @@
 package pack
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -344,5 +343,3 @@ func (s *blockSummary) Bytes(need *vm.PathSet) int64 {
 	}
 	return n
 }
-
-var _ = bytes.Compare

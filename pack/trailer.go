@@ -90,18 +90,25 @@ func (t *Trailer) RawBytes(i int, want func(path []string) bool) int64 {
 	return n
 }
 
-// Column returns the index of the column with path in block b, or -1.
+// Column returns the index of the column with path in block b, or -1. It is safe for
+// concurrent use on the blocks of a decoded trailer (DecodeTrailer indexes them up front); a
+// BlockMeta built by hand is indexed on first use.
 func (b *BlockMeta) Column(path []string) int {
 	if b.byPath == nil {
-		b.byPath = make(map[string]int, len(b.Columns))
-		for i, c := range b.Columns {
-			b.byPath[pathKey(c.Path)] = i
-		}
+		b.index()
 	}
 	if i, ok := b.byPath[pathKey(path)]; ok {
 		return i
 	}
 	return -1
+}
+
+// index builds the map of b's columns by path.
+func (b *BlockMeta) index() {
+	b.byPath = make(map[string]int, len(b.Columns))
+	for i, c := range b.Columns {
+		b.byPath[pathKey(c.Path)] = i
+	}
 }
 
 func pathKey(p []string) string {
@@ -296,6 +303,7 @@ func DecodeTrailer(b []byte) (*Trailer, error) {
 			}
 			bm.Columns = append(bm.Columns, cm)
 		}
+		bm.index() // readers share a decoded trailer: no lazy writes later
 		t.Blocks = append(t.Blocks, bm)
 	}
 	return t, nil
